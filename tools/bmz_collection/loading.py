@@ -1,0 +1,303 @@
+"""Safe YAML loading with hard limits, and positions for findings on demand.
+
+Validation loads with ruamel's C safe loader (YAML 1.2, as bioimageio.spec does): fast and
+position-free. Only when a file has findings do we compose it once more to look up the line
+and column of each finding's document path, so clean files never pay for positions.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+
+from .findings import DocPath, Finding, Severity, format_path
+
+MAX_BYTES = 8 * 1024 * 1024
+"""The largest RDF we accept; the biggest real partner collection is about 110 kB."""
+MAX_DEPTH = 64
+"""Nesting deeper than this is never an RDF; the parser slows down quadratically on it."""
+MAX_NODES = 1_000_000
+"""Expanded node count (aliases counted at every use): stops "billion laughs" documents."""
+
+_BOM = b"\xef\xbb\xbf"
+_local = threading.local()
+
+
+class LoadError(Exception):
+    """A file that cannot be read as one YAML mapping; carries its one finding."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.one_line())
+        self.finding = finding
+
+
+@dataclass
+class Document:
+    """A loaded file: its JSON-compatible data and the text positions are computed from."""
+
+    file: str
+    text: str
+    data: dict[str, Any]
+    _root: Node | None = field(default=None, repr=False, compare=False)
+    _composed: bool = field(default=False, repr=False, compare=False)
+
+    def locate(self, finding: Finding, *, key: bool = False) -> Finding:
+        """The finding with its line and column filled in (composing the text once)."""
+        if finding.line is not None or finding.file != self.file:
+            return finding
+        if not self._composed:
+            self._root, self._composed = compose(self.text), True
+        line, col = position(self._root, finding.path, key=key)
+        return finding.at(line, col)
+
+
+def _yaml() -> YAML:
+    # A YAML instance is not thread-safe; sync loads partner files from worker threads.
+    y: YAML | None = getattr(_local, "yaml", None)
+    if y is None:
+        y = YAML(typ="safe", pure=False)
+        _local.yaml = y
+    return y
+
+
+def _fail(file: str, rule: str, message: str, line: int | None = None, col: int | None = None):  # type: ignore[no-untyped-def]
+    return LoadError(Finding(file, Severity.ERROR, rule, message, (), line, col))
+
+
+def decode(raw: bytes, file: str) -> str:
+    """Bytes to text: UTF-8 only (a BOM is fine), with the position of the first bad byte."""
+    if len(raw) > MAX_BYTES:
+        raise _fail(
+            file, "yaml-too-large", f"file is {len(raw)} bytes, over the limit of {MAX_BYTES}"
+        )
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = raw[: exc.start]
+        line = head.count(b"\n") + 1
+        col = exc.start - (head.rfind(b"\n") + 1) + 1
+        raise _fail(
+            file, "yaml-encoding", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})", line, col
+        ) from None
+
+
+_DEEP_HINT = re.compile(r"[\[{]|^ {128}", re.MULTILINE)
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Reject absurd nesting before the real parse; cheap unless the text looks deep."""
+    for hints, _ in enumerate(_DEEP_HINT.finditer(text)):
+        if hints >= MAX_DEPTH:
+            break
+    else:
+        return
+    depth = 0
+    try:
+        for event in _yaml().parse(text):
+            name = type(event).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise _fail(
+                        file,
+                        "yaml-too-deep",
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        mark.line + 1,
+                        mark.column + 1,
+                    )
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except YAMLError:
+        return  # the real parse reports syntax errors with the proper message
+
+
+def _syntax_error(exc: YAMLError, file: str) -> LoadError:
+    if isinstance(exc, MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        rule = "yaml-syntax"
+        text = str(problem)
+        if "duplicate key" in text:
+            rule = "yaml-duplicate-key"
+            text = text.split(" with value")[0]
+        elif "could not determine a constructor for the tag" in text:
+            rule = "yaml-tag"
+            text = "tag " + text.split("for the tag", 1)[1].strip() + " is not allowed"
+        elif "expected a single document" in text or "found another document" in text:
+            rule = "yaml-multiple-documents"
+            text = "expected one YAML document, found several"
+        line = mark.line + 1 if mark is not None else None
+        col = mark.column + 1 if mark is not None else None
+        return _fail(file, rule, text, line, col)
+    return _fail(file, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML")
+
+
+def _jsonable(data: Any, file: str) -> Any:
+    """Dates become ISO strings; cycles, non-string keys and alias bombs are refused."""
+    budget = [MAX_NODES]
+    active: set[int] = set()
+    done: dict[int, Any] = {}
+
+    def walk(node: Any, path: DocPath) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _err(
+                path,
+                "yaml-too-many-nodes",
+                f"document expands to more than {MAX_NODES} nodes (alias bomb?)",
+            )
+        if isinstance(node, (dict, list)):
+            key = id(node)
+            if key in active:
+                raise _err(path, "yaml-recursive-alias", "recursive alias (a node contains itself)")
+            if key in done:
+                count_again(node)
+                return done[key]
+            active.add(key)
+            out: Any
+            if isinstance(node, dict):
+                out = {}
+                for k, v in node.items():
+                    if not isinstance(k, str):
+                        raise _err(path, "yaml-key-type", f"key {k!r} is not a string")
+                    out[k] = walk(v, (*path, k))
+            else:
+                out = [walk(v, (*path, i)) for i, v in enumerate(node)]
+            active.discard(key)
+            done[key] = out
+            return out
+        if isinstance(node, (datetime.date, datetime.datetime)):
+            return node.isoformat()
+        if isinstance(node, bytes):
+            raise _err(path, "yaml-tag", "binary values (!!binary) are not allowed")
+        if isinstance(node, (set, tuple)):
+            raise _err(path, "yaml-tag", f"{type(node).__name__} values are not allowed")
+        return node
+
+    def count_again(node: Any) -> None:
+        # A shared node counts again each time it is used, as a consumer would expand it.
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _err(
+                    (),
+                    "yaml-too-many-nodes",
+                    f"document expands to more than {MAX_NODES} nodes (alias bomb?)",
+                )
+            if isinstance(n, dict):
+                stack.extend(n.values())
+            elif isinstance(n, list):
+                stack.extend(n)
+
+    def _err(path: DocPath, rule: str, message: str) -> LoadError:
+        return LoadError(Finding(file, Severity.ERROR, rule, message, path))
+
+    return walk(data, ())
+
+
+def parse(text: str, file: str) -> Any:
+    """Any YAML value from text, safely; raises LoadError with a positioned finding."""
+    _check_depth(text, file)
+    try:
+        data = _yaml().load(text)
+    except YAMLError as exc:
+        raise _syntax_error(exc, file) from None
+    except RecursionError:
+        raise _fail(file, "yaml-too-deep", "nesting too deep") from None
+    except (ValueError, TypeError) as exc:  # e.g. an unhashable complex key
+        raise _fail(file, "yaml-syntax", f"invalid YAML: {exc}") from None
+    try:
+        return _jsonable(data, file)
+    except LoadError as exc:
+        f = exc.finding
+        if f.line is None:
+            line, col = locate(text, f.path)
+            raise LoadError(f.at(line, col)) from None
+        raise
+
+
+def load_mapping(raw: bytes, file: str) -> Document:
+    """The one entry point for RDF files: bytes to a Document whose data is a mapping."""
+    text = decode(raw, file)
+    data = parse(text, file)
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {_kind(data)}"
+        raise _fail(
+            file, "yaml-not-mapping", f"expected a mapping of fields, the document is {kind}", 1, 1
+        )
+    return Document(file, text, data)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    return type(value).__name__
+
+
+def compose(text: str) -> Node | None:
+    try:
+        node: Node | None = _yaml().compose(text)
+    except YAMLError:
+        return None
+    return node
+
+
+def _child(node: Node | None, part: str | int) -> tuple[Node | None, Node | None]:
+    """(key node, value node) of one path step; Nones where the step does not exist."""
+    if isinstance(node, MappingNode) and isinstance(part, str):
+        for key_node, value_node in node.value:
+            if getattr(key_node, "value", None) == part:
+                return key_node, value_node
+    elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None, None
+
+
+def position(root: Node | None, path: DocPath, *, key: bool = False) -> tuple[int, int]:
+    """1-based line and column of the node at ``path`` (its key with ``key``), or of the
+    deepest existing parent when the path goes further than the document."""
+    node = root
+    mark = node.start_mark if node is not None else None
+    for i, part in enumerate(path):
+        key_node, value = _child(node, part)
+        if value is None:
+            break
+        want_key = key and i == len(path) - 1 and key_node is not None
+        mark = (key_node if want_key else value).start_mark  # type: ignore[union-attr]
+        node = value
+    if mark is None:
+        return 1, 1
+    return mark.line + 1, mark.column + 1
+
+
+def locate(text: str, path: DocPath) -> tuple[int, int]:
+    return position(compose(text), path)
+
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Document",
+    "LoadError",
+    "decode",
+    "format_path",
+    "load_mapping",
+    "locate",
+    "parse",
+    "position",
+]
