@@ -7,7 +7,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from . import __version__
 from .errors import FatalError
@@ -24,7 +24,7 @@ class _Command(Protocol):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_FATAL)
@@ -39,7 +39,7 @@ def _commands() -> dict[str, _Command]:
             if exc.name == f"{__package__}.commands.{name}":
                 continue
             raise
-        found[name] = module  # type: ignore[assignment]
+        found[name] = module
     return found
 
 
@@ -53,7 +53,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Command]]:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"bmz {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser
+    )
     sub.required = True
     commands = _commands()
     for command in commands.values():

@@ -16,6 +16,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from .findings import DocPath, Finding, Severity, format_path
 
@@ -67,7 +68,9 @@ def _yaml() -> YAML:
     return y
 
 
-def _fail(file: str, rule: str, message: str, line: int | None = None, col: int | None = None):  # type: ignore[no-untyped-def]
+def _fail(
+    file: str, rule: str, message: str, line: int | None = None, col: int | None = None
+) -> LoadError:
     return LoadError(Finding(file, Severity.ERROR, rule, message, (), line, col))
 
 
@@ -121,25 +124,28 @@ def _check_depth(text: str, file: str) -> None:
         return  # the real parse reports syntax errors with the proper message
 
 
-def _syntax_error(exc: YAMLError, file: str) -> LoadError:
-    if isinstance(exc, MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        rule = "yaml-syntax"
-        text = str(problem)
-        if "duplicate key" in text:
-            rule = "yaml-duplicate-key"
-            text = text.split(" with value")[0]
-        elif "could not determine a constructor for the tag" in text:
-            rule = "yaml-tag"
-            text = "tag " + text.split("for the tag", 1)[1].strip() + " is not allowed"
-        elif "expected a single document" in text or "found another document" in text:
-            rule = "yaml-multiple-documents"
-            text = "expected one YAML document, found several"
-        line = mark.line + 1 if mark is not None else None
-        col = mark.column + 1 if mark is not None else None
-        return _fail(file, rule, text, line, col)
-    return _fail(file, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML")
+def _syntax_error(exc: YAMLError, file: str, text: str) -> LoadError:
+    if isinstance(exc, ReaderError):
+        head = text[: exc.position]
+        line, col = head.count("\n") + 1, exc.position - (head.rfind("\n") + 1) + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else int(exc.character)
+        message = f"control character #x{code:04x} is not allowed in YAML text"
+        return _fail(file, "yaml-control-char", message, line, col)
+    if not isinstance(exc, MarkedYAMLError):
+        return _fail(file, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML")
+    mark = exc.problem_mark or exc.context_mark
+    message = str(exc.problem or exc.context or "invalid YAML")
+    rule = "yaml-syntax"
+    if "duplicate key" in message:
+        rule, message = "yaml-duplicate-key", message.split(" with value")[0]
+    elif "could not determine a constructor for the tag" in message:
+        tag = message.split("for the tag", 1)[1].strip()
+        rule, message = "yaml-tag", f"tag {tag} is not allowed"
+    elif "expected a single document" in message or "found another document" in message:
+        rule, message = "yaml-multiple-documents", "expected one YAML document, found several"
+    if mark is None:
+        return _fail(file, rule, message)
+    return _fail(file, rule, message, int(mark.line) + 1, int(mark.column) + 1)
 
 
 def _jsonable(data: Any, file: str) -> Any:
@@ -213,7 +219,7 @@ def parse(text: str, file: str) -> Any:
     try:
         data = _yaml().load(text)
     except YAMLError as exc:
-        raise _syntax_error(exc, file) from None
+        raise _syntax_error(exc, file, text) from None
     except RecursionError:
         raise _fail(file, "yaml-too-deep", "nesting too deep") from None
     except (ValueError, TypeError) as exc:  # e.g. an unhashable complex key

@@ -131,7 +131,11 @@ def resolve_collection(
             problem("entry-id-missing", "entry has no `id` (nor does its rdf_source)", path)
             continue
         if not isinstance(sub_id, str) or not sub_id:
-            problem("entry-id-type", f"entry id must be a non-empty string, not {sub_id!r}", (*path, "id"))
+            problem(
+                "entry-id-type",
+                f"entry id must be a non-empty string, not {sub_id!r}",
+                (*path, "id"),
+            )
             continue
         if sub_id in seen:
             first = seen[sub_id]
@@ -151,7 +155,8 @@ def resolve_collection(
         else:
             data["id"] = sub_id
         origins["id"] = entry_origin if "id" in raw else origins.get("id", entry_origin)
-        if "type" not in data and _is_imjoy_plugin(data.get("source")):
+        inherited_type = origins.get("type") is root_origin or "type" not in data
+        if inherited_type and _is_imjoy_plugin(data.get("source")):
             data["type"] = "application"  # the catalogue read the type from the ImJoy plugin
             origins["type"] = entry_origin
         res.entries.append(Entry(str(data["id"]), sub_id, path, data, origins))

@@ -87,7 +87,9 @@ def _message(err: Any) -> str:
     return msg
 
 
-def _annotations(root_id: str, evaluation_path: list[Any]) -> tuple[str | None, Severity, str | None]:
+def _annotations(
+    root_id: str, evaluation_path: list[Any]
+) -> tuple[str | None, Severity, str | None]:
     """Walk the schema along an error's evaluation path, following ``$ref``s, collecting the
     innermost ``x-bmz-*`` annotations."""
     rule: str | None = None
@@ -130,8 +132,5 @@ def _resolve_ref(base: str, ref: str) -> tuple[str, Any]:
     node: Any = resources_by_id().get(target_id, {})
     for token in pointer.split("/")[1:] if pointer else []:
         token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list):
-            node = node[int(token)]
-        else:
-            node = node.get(token, {})
+        node = node[int(token)] if isinstance(node, list) else node.get(token, {})
     return target_id, node

@@ -37,7 +37,9 @@ def join_inside(base_dir: str, ref: str) -> str | None:
         return None
     if len(ref) > 1 and ref[1] == ":":
         return None
-    joined = posixpath.normpath(posixpath.join(base_dir, ref)) if base_dir else posixpath.normpath(ref)
+    joined = (
+        posixpath.normpath(posixpath.join(base_dir, ref)) if base_dir else posixpath.normpath(ref)
+    )
     if joined == ".." or joined.startswith("../") or joined.startswith("/"):
         return None
     return "" if joined == "." else joined

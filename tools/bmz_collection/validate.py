@@ -114,7 +114,13 @@ def _check_loaded_collection(
     findings = schemas.validate(doc.data, schema_name, doc.file)
     if doc.data.get("type") not in (None, "collection"):
         findings.append(
-            Finding(doc.file, Severity.ERROR, "type-collection", "a collection must have `type: collection`", ("type",))
+            Finding(
+                doc.file,
+                Severity.ERROR,
+                "type-collection",
+                "a collection must have `type: collection`",
+                ("type",),
+            )
         )
     if collection_id is None and kind is Kind.COLLECTION:
         collection_id = collection_id_of(doc.data)
@@ -124,7 +130,7 @@ def _check_loaded_collection(
                     doc.file,
                     Severity.WARNING,
                     "collection-id-missing",
-                    "collection has neither `id` nor `config.id`; entry ids and links cannot be prefixed",
+                    "collection has neither `id` nor `config.id`: entry ids cannot be prefixed",
                 )
             )
     res = resolve_collection(doc, relpath, tree, collection_id, doc.file)
@@ -153,7 +159,9 @@ def check_document(doc: Document, relpath: str, tree: Tree) -> list[Finding]:
     if kind in (Kind.COLLECTION, Kind.CENTRAL):
         return _check_loaded_collection(doc, relpath, tree, None, kind).findings
     version = doc.data.get("format_version")
-    ctx = Context(doc.file, tree, posixpath.dirname(relpath), version if isinstance(version, str) else None)
+    ctx = Context(
+        doc.file, tree, posixpath.dirname(relpath), version if isinstance(version, str) else None
+    )
     findings = check_resource(doc.data, ctx)
     if doc.data.get("type") == "collection":
         findings.append(
@@ -174,13 +182,14 @@ def check_file(path: Path, display: str, tree: Tree, relpath: str) -> FileResult
         raw = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return FileResult(display, [Finding(display, Severity.ERROR, "file-unreadable", reason)], False)
+        return FileResult(
+            display, [Finding(display, Severity.ERROR, "file-unreadable", reason)], False
+        )
     try:
         doc = load_mapping(raw, display)
     except LoadError as exc:
         return FileResult(display, [exc.finding], False)
     return FileResult(display, check_document(doc, relpath, tree))
-
 
 
 def validate_paths(
