@@ -22,7 +22,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return validate_paths(
-            [Path(f) for f in args.files], fmt=args.format, strict=args.strict, out=sys.stdout, err=None
+            [Path(f) for f in args.files],
+            fmt=args.format,
+            strict=args.strict,
+            out=sys.stdout,
+            err=None,
         )
     except FatalError as exc:
         print(f"bmz-validate: error: {exc}", file=sys.stderr)
