@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .checks import paths
+from .checks.context import Context
 from .findings import DocPath, Finding, Severity
 from .loading import Document, LoadError, load_mapping
-from .tree import Kind, Tree, join_inside
+from .tree import Tree, join_inside
 
 TYPED_LISTS = ("application", "model", "dataset", "notebook")
 """Format 0.2.0/0.2.1 listed entries by type instead of in ``collection``."""
@@ -172,7 +174,7 @@ def _load_rdf_source(
     if not isinstance(source, str) or not source:
         fail("rdf-source-type", "rdf_source must be a path or URL string")
         return None
-    if source.startswith(("http://", "https://")):
+    if paths.is_remote("rdf_source", source):
         res.findings.append(
             Finding(
                 file,
@@ -183,17 +185,11 @@ def _load_rdf_source(
             )
         )
         return _remote_placeholder(file, path)
-    relpath = join_inside(base_dir, source)
-    if relpath is None or source.startswith("file:"):
-        fail("path-outside", f"rdf_source {source!r} leaves the repository")
+    problem = paths.check_reference(Context(file, tree, base_dir, None), "rdf_source", path, source)
+    if problem is not None:
+        res.findings.append(problem)
         return None
-    kind = tree.kind(relpath)
-    if kind is Kind.OUTSIDE:
-        fail("path-outside", f"rdf_source {source!r} leads outside the repository (symlink)")
-        return None
-    if kind is not Kind.FILE:
-        fail("path-missing", f"rdf_source {source!r} does not exist")
-        return None
+    relpath = join_inside(base_dir, source) or ""
     display = posixpath.join(posixpath.dirname(file), posixpath.relpath(relpath, base_dir or "."))
     display = posixpath.normpath(display)
     try:
