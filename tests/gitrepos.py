@@ -1,0 +1,248 @@
+"""Real git repositories in temporary folders: partner repositories and central ones.
+
+Import the fixtures into a test module (``from .gitrepos import git_env, ...``); every test
+using them runs with an isolated git configuration (no global or system config of the machine).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bmz_collection.cli import main as bmz_main
+
+ENV_KEYS = (
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_NOSYSTEM",
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_COMMITTER_NAME",
+    "GIT_COMMITTER_EMAIL",
+    "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_DATE",
+)
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    """Plain git for building fixtures (the code under test uses its own hardened calls)."""
+    res = subprocess.run(
+        ["git", "-c", "protocol.file.allow=always", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check and res.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {res.stderr}")
+    return res.stdout.strip()
+
+
+@pytest.fixture
+def git_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """An isolated git: own global config, fixed identity and dates (stable hashes)."""
+    home = tmp_path_factory.mktemp("gitconfig")
+    config = home / "gitconfig"
+    config.write_text("[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Partner")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "partner@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Partner")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "partner@example.org")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
+    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    yield
+
+
+def entry(eid: str, **fields: Any) -> dict[str, Any]:
+    """A valid application entry."""
+    data: dict[str, Any] = {
+        "id": eid,
+        "type": "application",
+        "name": f"App {eid}",
+        "description": f"The application {eid}.",
+        "source": f"https://example.org/{eid}.html",
+        "tags": ["demo"],
+    }
+    data.update(fields)
+    return data
+
+
+def collection_yaml(pid: str, entries: Sequence[Mapping[str, Any]], **config: Any) -> str:
+    """A partner collection file, written as a person would (block style)."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    cfg: dict[str, Any] = {
+        "id": pid,
+        "name": f"Partner {pid}",
+        "logo": f"https://example.org/{pid}/logo.png",
+        "icon": f"https://example.org/{pid}/icon.png",
+        "splash_title": f"The {pid} partner",
+        "splash_subtitle": "Models and tools",
+        "resource_types": ["application", "model"],
+        "default_type": "application",
+    }
+    cfg.update(config)
+    doc = {
+        "format_version": "0.2.3",
+        "type": "collection",
+        "name": f"{pid} collection",
+        "description": f"Resources of {pid}.",
+        "authors": [{"name": f"{pid} team"}],
+        "config": cfg,
+        "collection": [dict(e) for e in entries],
+    }
+    yaml = YAML()
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    buf = io.StringIO()
+    yaml.dump(doc, buf)
+    return buf.getvalue()
+
+
+@dataclass
+class PartnerRepo:
+    """A partner's repository (non-bare, branch ``main``), fetched by path."""
+
+    path: Path
+    id: str
+    collection_file: str = "collection.yaml"
+
+    @property
+    def url(self) -> str:
+        return str(self.path)
+
+    def write(self, relpath: str, text: str | bytes) -> None:
+        target = self.path / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+
+    def write_collection(self, entries: Sequence[Mapping[str, Any]], **config: Any) -> None:
+        self.write(self.collection_file, collection_yaml(self.id, entries, **config))
+
+    def commit(self, message: str = "update") -> str:
+        git(self.path, "add", "-A")
+        git(self.path, "commit", "--quiet", "--allow-empty", "-m", message)
+        return git(self.path, "rev-parse", "HEAD")
+
+    def head(self, branch: str = "main") -> str:
+        return git(self.path, "rev-parse", f"refs/heads/{branch}")
+
+    def rewrite_history(self, message: str = "rewritten") -> str:
+        """A force-push: a new root commit with the current files (old head not an ancestor)."""
+        git(self.path, "checkout", "--quiet", "--orphan", "rewritten")
+        git(self.path, "add", "-A")
+        git(self.path, "commit", "--quiet", "-m", message)
+        git(self.path, "branch", "--quiet", "-M", "rewritten", "main")
+        return self.head()
+
+
+def make_partner(
+    root: Path,
+    pid: str,
+    entries: Sequence[Mapping[str, Any]] | None = None,
+    *,
+    collection_file: str = "collection.yaml",
+    **config: Any,
+) -> PartnerRepo:
+    path = root / "remotes" / pid
+    path.mkdir(parents=True)
+    git(path, "init", "--quiet", "-b", "main")
+    repo = PartnerRepo(path, pid, collection_file)
+    if entries is None:
+        entries = [entry(f"{pid}-app-{i}") for i in range(2)]
+    repo.write_collection(entries, **config)
+    repo.commit("initial collection")
+    return repo
+
+
+@dataclass
+class Central:
+    """A central repository driven through the CLI in-process."""
+
+    root: Path
+    capsys: pytest.CaptureFixture[str]
+
+    def bmz(self, *argv: str) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        try:
+            code = bmz_main(list(argv))
+        except SystemExit as exc:  # argparse's usage errors
+            code = int(exc.code or 0)
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def sync(self, *argv: str) -> tuple[int, str, str]:
+        return self.bmz("sync", "--allow-local", "--repo", str(self.root), *argv)
+
+    def add(self, partner: PartnerRepo, *argv: str) -> tuple[int, str, str]:
+        extra = ["--collection-file", partner.collection_file]
+        return self.bmz(
+            "partner",
+            "add",
+            partner.id,
+            partner.url,
+            "--allow-local",
+            "--repo",
+            str(self.root),
+            *extra,
+            *argv,
+        )
+
+    def remove(self, pid: str) -> tuple[int, str, str]:
+        return self.bmz("partner", "remove", pid, "--repo", str(self.root))
+
+    @property
+    def collection(self) -> bytes:
+        return (self.root / "collection.yaml").read_bytes()
+
+    def pins(self) -> dict[str, str]:
+        out = git(self.root, "ls-files", "--stage", "--", "partners/")
+        pins = {}
+        for line in out.splitlines():
+            meta, path = line.split("\t", 1)
+            mode, sha, _ = meta.split()
+            if mode == "160000":
+                pins[path.split("/", 1)[1]] = sha
+        return pins
+
+    def git(self, *args: str, check: bool = True) -> str:
+        return git(self.root, *args, check=check)
+
+    def commit(self, message: str = "sync") -> None:
+        git(self.root, "commit", "--quiet", "--allow-empty", "-m", message)
+
+    def status(self) -> str:
+        return git(self.root, "status", "--porcelain")
+
+
+def make_central(root: Path, capsys: pytest.CaptureFixture[str]) -> Central:
+    central = Central(root / "central", capsys)
+    code, _, err = central.bmz(
+        "init", str(central.root), "--id", "catalogue", "--name", "Catalogue"
+    )
+    assert code == 0, err
+    return central
+
+
+def load(data: bytes) -> Any:
+    from bmz_collection.loading import parse
+
+    return parse(data.decode("utf-8"), "collection.yaml")
+
+
+def ids(central_bytes: bytes) -> list[str]:
+    return [e["id"] for e in load(central_bytes)["collection"]]
