@@ -26,7 +26,9 @@ DEFAULT_TIMEOUT = 60.0
 """Seconds for a local git call; a remote call gets ``FETCH_TIMEOUT``."""
 FETCH_TIMEOUT = 300.0
 MAX_BLOB = 8 * 1024 * 1024
-"""Blobs larger than this are never read into memory (same limit as ``loading.MAX_BYTES``)."""
+"""Partner blobs larger than this are never read into memory: real partner collections are
+under 120 kB, so a partner file this big is hostile (the loader's own limit is higher, for
+the central collection)."""
 
 ZERO = "0" * 40
 GITLINK = "160000"

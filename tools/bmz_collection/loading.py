@@ -25,12 +25,14 @@ try:
 except ImportError:  # no ruamel.yaml.clib wheel for this platform: same results, slower
     from ruamel.yaml.loader import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
-MAX_BYTES = 8 * 1024 * 1024
-"""The largest RDF we accept; the biggest real partner collection is about 110 kB."""
+MAX_BYTES = 64 * 1024 * 1024
+"""The largest file we read. Real partner collections are at most ~110 kB, but a central
+``collection.yaml`` of 50k resources is ~23 MB and must still validate and format."""
 MAX_DEPTH = 64
 """Nesting deeper than this is never an RDF; the parser slows down quadratically on it."""
-MAX_NODES = 1_000_000
-"""Expanded node count (aliases counted at every use): stops "billion laughs" documents."""
+MAX_NODES = 10_000_000
+"""Expanded node count (aliases counted at every use): stops "billion laughs" documents while
+leaving room for a 50k-resource central collection (~2M nodes)."""
 
 _BOM = b"\xef\xbb\xbf"
 _local = threading.local()
@@ -164,68 +166,63 @@ def _syntax_error(exc: YAMLError, file: str, text: str) -> LoadError:
 
 
 def _jsonable(data: Any, file: str) -> Any:
-    """Dates become ISO strings; cycles, non-string keys and alias bombs are refused."""
-    budget = [MAX_NODES]
-    active: set[int] = set()
-    done: dict[int, Any] = {}
+    """Dates become ISO strings; cycles, non-string keys and alias bombs are refused.
 
-    def walk(node: Any, path: DocPath) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise _err(
-                path,
-                "yaml-too-many-nodes",
-                f"document expands to more than {MAX_NODES} nodes (alias bomb?)",
-            )
+    Aliases stay shared objects, but every consumer (the schema validator, a JSON dump) expands
+    them, so the limit is on the *expanded* size. Sizes are memoised per shared node, so the
+    count costs one visit per distinct node however large the expansion.
+    """
+    active: set[int] = set()
+    done: dict[int, tuple[Any, int]] = {}
+
+    def err(path: DocPath, rule: str, message: str) -> LoadError:
+        return LoadError(Finding(file, Severity.ERROR, rule, message, path))
+
+    def walk(node: Any, path: DocPath) -> tuple[Any, int]:
         if isinstance(node, (dict, list)):
             key = id(node)
-            if key in active:
-                raise _err(path, "yaml-recursive-alias", "recursive alias (a node contains itself)")
             if key in done:
-                count_again(node)
                 return done[key]
+            if key in active:
+                raise err(path, "yaml-recursive-alias", "recursive alias (a node contains itself)")
             active.add(key)
+            size = 1
             out: Any
             if isinstance(node, dict):
                 out = {}
                 for k, v in node.items():
                     if not isinstance(k, str):
-                        raise _err(path, "yaml-key-type", f"key {k!r} is not a string")
-                    out[k] = walk(v, (*path, k))
+                        raise err(path, "yaml-key-type", f"key {k!r} is not a string")
+                    out[k], n = walk(v, (*path, k))
+                    size += n
+                    if size > MAX_NODES:
+                        break
             else:
-                out = [walk(v, (*path, i)) for i, v in enumerate(node)]
-            active.discard(key)
-            done[key] = out
-            return out
-        if isinstance(node, (datetime.date, datetime.datetime)):
-            return node.isoformat()
-        if isinstance(node, bytes):
-            raise _err(path, "yaml-tag", "binary values (!!binary) are not allowed")
-        if isinstance(node, (set, tuple)):
-            raise _err(path, "yaml-tag", f"{type(node).__name__} values are not allowed")
-        return node
-
-    def count_again(node: Any) -> None:
-        # A shared node counts again each time it is used, as a consumer would expand it.
-        stack = [node]
-        while stack:
-            n = stack.pop()
-            budget[0] -= 1
-            if budget[0] < 0:
-                raise _err(
-                    (),
+                out = []
+                for i, v in enumerate(node):
+                    value, n = walk(v, (*path, i))
+                    out.append(value)
+                    size += n
+                    if size > MAX_NODES:
+                        break
+            if size > MAX_NODES:
+                raise err(
+                    path,
                     "yaml-too-many-nodes",
                     f"document expands to more than {MAX_NODES} nodes (alias bomb?)",
                 )
-            if isinstance(n, dict):
-                stack.extend(n.values())
-            elif isinstance(n, list):
-                stack.extend(n)
+            active.discard(key)
+            done[key] = (out, size)
+            return out, size
+        if isinstance(node, (datetime.date, datetime.datetime)):
+            return node.isoformat(), 1
+        if isinstance(node, bytes):
+            raise err(path, "yaml-tag", "binary values (!!binary) are not allowed")
+        if isinstance(node, (set, tuple)):
+            raise err(path, "yaml-tag", f"{type(node).__name__} values are not allowed")
+        return node, 1
 
-    def _err(path: DocPath, rule: str, message: str) -> LoadError:
-        return LoadError(Finding(file, Severity.ERROR, rule, message, path))
-
-    return walk(data, ())
+    return walk(data, ())[0]
 
 
 def parse(text: str, file: str) -> Any:
