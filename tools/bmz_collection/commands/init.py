@@ -69,7 +69,7 @@ def _default_id(folder: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import central, fsio, gitio
+    from .. import central, fsio, gitio, workflows
     from ..errors import FatalError
 
     folder = Path(args.dir).expanduser()
@@ -111,6 +111,12 @@ def run(args: argparse.Namespace) -> int:
     if not config.exists():
         fsio.atomic_write(config, PRE_COMMIT_CONFIG.encode())
         created.append(".pre-commit-config.yaml")
+    for relpath, content in workflows.central_workflows().items():
+        path = folder / relpath
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fsio.atomic_write(path, content)
+            created.append(relpath)
     repo.update_index([], created)
     print(f"Created a central repository in {folder} (staged: {', '.join(created)}).")
     print("Next: bmz partner add ID https://github.com/ORG/REPO [--branch B] [--collection-file F]")
