@@ -15,7 +15,7 @@ import pytest
 
 import bmz_collection.formatting as formatting
 from bmz_collection.cli import main
-from bmz_collection.commands import format as format_command
+from bmz_collection import format_files as format_command
 from bmz_collection.rdfnames import RDF_FILES_REGEX, is_rdf_name
 from bmz_collection_hooks.format import main as hook_main
 

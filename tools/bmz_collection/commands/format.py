@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
-
-if TYPE_CHECKING:
-    from ..formatting import Style
 
 HELP = """\
 Rewrite RDF YAML files in one canonical layout: 2-space indentation, block sequences indented
@@ -29,9 +22,6 @@ repository's pyproject.toml:
 Exit codes: 0 nothing to change, 1 files changed (or would change with --check/--diff),
 2 usage error, or a file that cannot be read as YAML (or could not be formatted safely).
 """
-
-PARALLEL_MIN_FILES = 48
-"""Below this many files one process is faster than starting workers."""
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,171 +42,26 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help="write nothing; print a unified diff of the changes (exit 1 if there are any)",
     )
+    p.add_argument(
+        "--upgrade",
+        action="store_true",
+        help="also apply the safe, lossless format upgrades (0.2.0/0.2.1 typed lists to "
+        "`collection`, format_version 0.2.2); checked like formatting, comments kept",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..format_files import format_paths
+
     return format_paths(
         [Path(p) for p in args.paths],
         check=args.check,
         diff=args.diff,
+        upgrade=args.upgrade,
         out=sys.stdout,
         err=sys.stderr,
         quiet=args.quiet,
     )
-
-
-def format_paths(
-    paths: Sequence[Path],
-    *,
-    check: bool = False,
-    diff: bool = False,
-    out: TextIO,
-    err: TextIO,
-    quiet: bool = False,
-) -> int:
-    """``bmz format`` and the ``bmz-format`` hook: 0 nothing to do, 1 changed (or would
-    change), 2 when a file cannot be read as YAML or cannot be formatted safely."""
-    from .. import rdfnames
-    from ..errors import UsageError
-
-    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
-    if missing:
-        raise UsageError(f"no such file or folder: {missing[0]}")
-    files = list(dict.fromkeys(rdfnames.expand(paths)))
-    write = not (check or diff)
-    style_for = _StyleFinder()
-    tasks = [(str(f), style_for(f), write, diff) for f in files]
-    results = _run_tasks(tasks)
-
-    changed = errors = 0
-    listing = err if diff else out
-    for (name, *_), (status, message, patch) in zip(tasks, results, strict=True):
-        if status == "error":
-            errors += 1
-            err.write(message + "\n")
-        elif status == "changed":
-            changed += 1
-            if patch:
-                out.write(patch)
-            listing.write(f"{'reformatted' if write else 'would reformat'} {name}\n")
-    if not quiet and len(files) > 1:  # for one file its own line says it all
-        err.write(_summary(len(files), changed, errors, write) + "\n")
-    if errors:
-        return 2
-    return 1 if changed else 0
-
-
-def _summary(total: int, changed: int, errors: int, write: bool) -> str:
-    def files(n: int) -> str:
-        return f"{n} file{'' if n == 1 else 's'}"
-
-    verb = "reformatted" if write else "would be reformatted"
-    parts = [f"{files(changed)} {verb}", f"{files(total - changed - errors)} left unchanged"]
-    if errors:
-        parts.append(f"{files(errors)} not formatted (errors above)")
-    return "bmz format: " + ", ".join(parts)
-
-
-class _StyleFinder:
-    """The style of the repository holding a file (its pyproject.toml), read once per run."""
-
-    def __init__(self) -> None:
-        self.roots: dict[Path, Path] = {}
-        self.styles: dict[Path, Style] = {}
-
-    def __call__(self, file: Path) -> Style:
-        from ..formatting import load_style
-        from ..fsio import find_repo_root
-
-        root = self.roots.get(file.parent)
-        if root is None:
-            root = self.roots[file.parent] = find_repo_root(file)
-        style = self.styles.get(root)
-        if style is None:
-            style = self.styles[root] = load_style(root)
-        return style
-
-
-Task = tuple[str, "Style", bool, bool]
-Result = tuple[str, str, str]
-"""(status: "same", "changed" or "error"; the error line; the diff)."""
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
-def _run_tasks(tasks: list[Task]) -> list[Result]:
-    """In this process, or on every core when there are enough files to pay for the
-    workers (forked: they start in milliseconds with everything already imported)."""
-    import multiprocessing
-
-    cpus = _cpus()
-    if (
-        len(tasks) < PARALLEL_MIN_FILES
-        or cpus < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return [_format_one(t) for t in tasks]
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = cpus
-    chunk = max(1, len(tasks) // (workers * 4))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_format_one, tasks, chunksize=chunk))
-
-
-def _format_one(task: Task) -> Result:
-    """Read, format, check and (when asked) write one file. Any failure leaves it as it was."""
-    from ..findings import Finding, Severity
-    from ..formatting import FormatError, format_document
-    from ..fsio import atomic_write
-    from ..loading import LoadError, load_mapping
-
-    name, style, write, want_diff = task
-    path = Path(name)
-
-    def failed(rule: str, message: str) -> Result:
-        return "error", Finding(name, Severity.ERROR, rule, message).one_line(), ""
-
-    try:
-        if not path.is_file():
-            return failed("file-unreadable", "not a regular file")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return failed("file-unreadable", f"cannot read the file: {exc.strerror or exc}")
-    try:
-        doc = load_mapping(raw, name)
-        new = format_document(doc.text, doc.data, style, file=name)
-    except (LoadError, FormatError) as exc:
-        return "error", exc.finding.one_line(), ""
-    data = new.encode("utf-8")
-    if data == raw:
-        return "same", "", ""
-    patch = unified_diff(doc.text, new, name) if want_diff else ""
-    if write:
-        try:
-            atomic_write(Path(os.path.realpath(path)), data)  # a symlink stays a symlink
-        except OSError as exc:
-            return failed("file-unwritable", f"cannot write the file: {exc.strerror or exc}")
-    return "changed", "", patch
-
-
-def unified_diff(before: str, after: str, name: str) -> str:
-    """A patch ``git apply`` takes (``a/`` and ``b/`` prefixes for relative paths)."""
-    import difflib
-
-    shown = name if os.path.isabs(name) else name.replace(os.sep, "/")
-    a, b = (shown, shown) if os.path.isabs(name) else (f"a/{shown}", f"b/{shown}")
-    lines = []
-    for line in difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), a, b
-    ):
-        lines.append(line)
-        if not line.endswith("\n"):
-            lines.append("\n\\ No newline at end of file\n")
-    return "".join(lines)
