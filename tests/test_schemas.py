@@ -89,7 +89,10 @@ def test_annotations_are_well_formed() -> None:
     for schema in source_schemas().values():
         for node in nodes(schema):
             extra = {k for k in node if k.startswith("x-")}
-            assert extra <= {"x-bmz-rule", "x-bmz-severity", "x-bmz-message"}, extra
+            assert extra <= {"x-bmz-rule", "x-bmz-severity", "x-bmz-message", "x-bmz-newest"}, extra
+            if "x-bmz-newest" in node:
+                assert node is schema, "x-bmz-newest belongs at the top of a schema"
+                assert re.fullmatch(r"\d+\.\d+\.\d+", node["x-bmz-newest"])
             if "x-bmz-severity" in node:
                 assert node["x-bmz-severity"] in ("warning", "error")
             if "x-bmz-rule" in node:

@@ -135,3 +135,9 @@ def _resolve_ref(base: str, ref: str) -> tuple[str, Any]:
         token = token.replace("~1", "/").replace("~0", "~")
         node = node[int(token)] if isinstance(node, list) else node.get(token, {})
     return target_id, node
+
+
+def newest(name: str) -> str:
+    """The newest format version a schema knows (its ``x-bmz-newest``): what `bmz outdated`
+    compares against."""
+    return str(schema(name)["x-bmz-newest"])
