@@ -93,9 +93,7 @@ def run(args: argparse.Namespace) -> int:
     cid = args.id or _default_id(folder)
     central.check_partner_id(cid)
     name = args.name or folder.name
-    description = (
-        args.description or f"The {name} catalogue: resources from its community partners."
-    )
+    description = args.description or f"{name}: resources from its community partners."
     head = central.initial_head(cid=cid, name=name, description=description)
     central.read(head)  # the head we write must be one the tool accepts
     created = []
