@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import jsonschemas
+from .checks.versions import parse as parse_version
 
 
 @dataclass(frozen=True)
@@ -21,15 +22,6 @@ class Behind:
     type: str
     version: str
     newest: str
-
-
-def _version(value: object) -> tuple[int, ...] | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return tuple(int(part) for part in value.split("."))
-    except ValueError:
-        return None
 
 
 def newest_for(rtype: object) -> str:
@@ -48,8 +40,8 @@ def behind(entries: Iterable[Mapping[str, Any]]) -> list[Behind]:
         rid = str(entry.get("id", "?"))
         rtype = entry.get("type")
         newest = newest_for(rtype)
-        have = _version(entry.get("format_version"))
-        target = _version(newest)
+        have = parse_version(entry.get("format_version"))
+        target = parse_version(newest)
         if have is None or (target is not None and have < target):
             out.append(
                 Behind(
