@@ -77,8 +77,15 @@ def entry(eid: str, **fields: Any) -> dict[str, Any]:
     return data
 
 
-def collection_yaml(pid: str, entries: Sequence[Mapping[str, Any]], **config: Any) -> str:
-    """A partner collection file, written as a person would (block style)."""
+def collection_yaml(
+    pid: str,
+    entries: Sequence[Mapping[str, Any]],
+    *,
+    maintainers: Sequence[Mapping[str, Any]] | None = None,
+    **config: Any,
+) -> str:
+    """A partner collection file, written as a person would (block style); ``maintainers``
+    (the collection's, with ``github_user``) only when given."""
     import io
 
     from ruamel.yaml import YAML
@@ -100,6 +107,7 @@ def collection_yaml(pid: str, entries: Sequence[Mapping[str, Any]], **config: An
         "name": f"{pid} collection",
         "description": f"Resources of {pid}.",
         "authors": [{"name": f"{pid} team"}],
+        **({"maintainers": [dict(m) for m in maintainers]} if maintainers is not None else {}),
         "config": cfg,
         "collection": [dict(e) for e in entries],
     }
@@ -117,10 +125,23 @@ class PartnerRepo:
     path: Path
     id: str
     collection_file: str = "collection.yaml"
+    alias: str | None = None
+    """A URL git fetches this repository under (see ``serve_as``), else its path."""
 
     @property
     def url(self) -> str:
-        return str(self.path)
+        return self.alias or str(self.path)
+
+    def serve_as(self, url: str) -> str:
+        """Make ``url`` (e.g. ``https://github.com/<owner>/<name>``) fetch this local repository,
+        through ``url.<path>.insteadOf`` in the isolated global git config of ``git_env``: the
+        code under test sees a GitHub partner, and no network is used."""
+        import os
+
+        config = os.environ["GIT_CONFIG_GLOBAL"]
+        git(self.path, "config", "--file", config, f"url.{self.path}.insteadOf", url)
+        self.alias = url
+        return url
 
     def write(self, relpath: str, text: str | bytes) -> None:
         target = self.path / relpath
@@ -130,8 +151,17 @@ class PartnerRepo:
         else:
             target.write_text(text, encoding="utf-8")
 
-    def write_collection(self, entries: Sequence[Mapping[str, Any]], **config: Any) -> None:
-        self.write(self.collection_file, collection_yaml(self.id, entries, **config))
+    def write_collection(
+        self,
+        entries: Sequence[Mapping[str, Any]],
+        *,
+        maintainers: Sequence[Mapping[str, Any]] | None = None,
+        **config: Any,
+    ) -> None:
+        self.write(
+            self.collection_file,
+            collection_yaml(self.id, entries, maintainers=maintainers, **config),
+        )
 
     def commit(self, message: str = "update") -> str:
         git(self.path, "add", "-A")
@@ -156,6 +186,7 @@ def make_partner(
     entries: Sequence[Mapping[str, Any]] | None = None,
     *,
     collection_file: str = "collection.yaml",
+    maintainers: Sequence[Mapping[str, Any]] | None = None,
     **config: Any,
 ) -> PartnerRepo:
     path = root / "remotes" / pid
@@ -164,7 +195,7 @@ def make_partner(
     repo = PartnerRepo(path, pid, collection_file)
     if entries is None:
         entries = [entry(f"{pid}-app-{i}") for i in range(2)]
-    repo.write_collection(entries, **config)
+    repo.write_collection(entries, maintainers=maintainers, **config)
     repo.commit("initial collection")
     return repo
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import FatalError
+from .findings import DocPath, Finding
 from .loading import LoadError, parse
 
 FILE_NAME = "collection.yaml"
@@ -265,10 +266,17 @@ class PartnerBlock:
     """The entries' lines as ``entries_text`` renders them (e.g. from sync's cache)."""
     count: int | None = None
     """The number of entries when only ``text`` is given."""
+    resource_tags: Mapping[str, Sequence[str]] | None = None
+    """Each entry's tags by id, folded (see ``resource_tags``); from ``entries`` when None."""
 
     @property
     def size(self) -> int:
         return self.count if self.count is not None else len(self.entries)
+
+    def tags_by_id(self) -> Mapping[str, Sequence[str]]:
+        if self.resource_tags is None:
+            self.resource_tags = resource_tags(self.entries)
+        return self.resource_tags
 
     def entries_text(self, dump: Dumper) -> str:
         """The partner's entries sorted by id, one block each. All ids start with
@@ -286,7 +294,9 @@ def display_config(config: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: config[k] for k in DISPLAY_FIELDS if k in config}
 
 
-def partner_details(block: PartnerBlock) -> dict[str, Any]:
+def partner_details(block: PartnerBlock, page: int | None = None) -> dict[str, Any]:
+    """One partner page's details; ``page`` is how many resources the page shows (given for
+    partners with predefined tags, see ``page_counts``)."""
     config = block.config if isinstance(block.config, Mapping) else {}
     out: dict[str, Any] = {"id": block.partner.id}
     for key in DISPLAY_FIELDS:
@@ -296,6 +306,92 @@ def partner_details(block: PartnerBlock) -> dict[str, Any]:
     out.setdefault("name", block.partner.id)
     out["url"] = CATALOGUE_URL.format(id=block.partner.id)
     out["resources"] = block.size
+    if page is not None:
+        out["page_resources"] = page
+    return out
+
+
+def fold_tags(tags: object) -> list[str]:
+    """Tags compared as the partner pages compare them: case-insensitively; sorted, unique.
+    Anything but a list of strings has no tags."""
+    if not isinstance(tags, list):
+        return []
+    return sorted({t.casefold() for t in tags if isinstance(t, str) and t.strip()})
+
+
+def resource_tags(entries: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Each entry's folded tags, by id."""
+    return {str(e.get("id")): fold_tags(e.get("tags")) for e in entries}
+
+
+def predefined_tags(config: Mapping[str, Any] | None) -> list[str]:
+    """A partner's ``config.tags``: its page also shows other partners' resources carrying one."""
+    return fold_tags(config.get("tags")) if isinstance(config, Mapping) else []
+
+
+def page_counts(blocks: Sequence[PartnerBlock]) -> dict[str, int]:
+    """How many resources each partner page with predefined tags shows: the partner's own and
+    every other partner's resource carrying one of those tags (compared case-insensitively)."""
+    wanted = {b.partner.id: predefined_tags(b.config) for b in blocks}
+    if not any(wanted.values()):
+        return {}
+    interesting = {t for tags in wanted.values() for t in tags}
+    by_tag: dict[str, set[str]] = {}
+    for b in blocks:
+        for rid, tags in b.tags_by_id().items():
+            for t in tags:
+                if t in interesting:
+                    by_tag.setdefault(t, set()).add(rid)
+    out: dict[str, int] = {}
+    for b in blocks:
+        tags = wanted[b.partner.id]
+        if not tags:
+            continue
+        prefix = b.partner.id + "/"
+        shown: set[str] = set()
+        for t in tags:
+            shown |= by_tag.get(t, set())
+        out[b.partner.id] = b.size + sum(1 for rid in shown if not rid.startswith(prefix))
+    return out
+
+
+def tagged_from_others(
+    pid: str, config: Mapping[str, Any] | None, tags_by_id: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """The other partners' resources a partner page shows through its predefined tags."""
+    wanted = set(predefined_tags(config))
+    prefix = pid + "/"
+    return sorted(
+        rid
+        for rid, tags in tags_by_id.items()
+        if not rid.startswith(prefix) and wanted.intersection(tags)
+    )
+
+
+_DETAILS_PROBE: dict[str, Any] = {
+    "format_version": "0.2.3",
+    "type": "collection",
+    "name": "probe",
+    "description": "probe",
+    "config": {"partners": []},
+    "collection": [],
+}
+
+
+def check_details(details: Mapping[str, Any], file: str) -> list[Finding]:
+    """The partner page details against the central collection's schema (``partners`` items),
+    as findings in the partner's own file: a display field's problem at ``config.<field>``,
+    a missing one at ``config``."""
+    from . import jsonschemas
+
+    probe = {**_DETAILS_PROBE, DETAILS_KEY: [dict(details)]}
+    out = []
+    for f in jsonschemas.validate(probe, jsonschemas.CENTRAL, file):
+        if f.path[:2] != (DETAILS_KEY, 0):
+            continue  # the probe itself is valid; nothing else can be reported
+        rest = f.path[2:]
+        path: DocPath = ("config", *rest) if rest and rest[0] in DISPLAY_FIELDS else ("config",)
+        out.append(Finding(f.file, f.severity, f.rule, f.message, path))
     return out
 
 
@@ -367,7 +463,8 @@ def render_generated(blocks: Iterable[PartnerBlock], dump: Dumper | None = None)
     ``{partners: [...], collection: [...entries sorted by id]}`` at once."""
     dump = dump or dumper()
     ordered = sorted(blocks, key=lambda b: b.partner.id + "/")
-    details = dump({DETAILS_KEY: [partner_details(b) for b in ordered]})
+    pages = page_counts(ordered)
+    details = dump({DETAILS_KEY: [partner_details(b, pages.get(b.partner.id)) for b in ordered]})
     entries = "".join(b.entries_text(dump) for b in ordered)
     if not entries:
         return details + "collection: []\n"
@@ -379,6 +476,118 @@ def render(head: bytes, blocks: Iterable[PartnerBlock], dump: Dumper | None = No
     if head and not head.endswith(b"\n"):
         head += b"\n"
     return head + MARKER.encode() + b"\n" + render_generated(blocks, dump).encode("utf-8")
+
+
+# -- reading a generated part back -----------------------------------------------------------
+
+_COLLECTION_LINE = re.compile(r"^collection:[ \t]*(\[\])?[ \t]*\r?$", re.MULTILINE)
+
+
+def _cut(generated: str) -> tuple[str, str]:
+    """(the details part, the entries' lines after ``collection:``)."""
+    m = _COLLECTION_LINE.search(generated)
+    if m is None:
+        return generated, ""
+    rest = generated[m.end() + 1 :]
+    return generated[: m.start()], "" if m.group(1) else rest
+
+
+def generated_entries(generated: str) -> dict[str, str]:
+    """Each entry's lines in a generated part, by id: the inverse of joining ``render_entry``
+    texts. Read from text, not YAML: entries start at the list's own indentation, and only
+    the changed ones need parsing (``entry_fields``)."""
+    _, body = _cut(generated)
+    first = body.split("\n", 1)[0]
+    stripped = first.lstrip(" ")
+    if not stripped.startswith("- "):
+        return {}
+    item = re.escape(first[: len(first) - len(stripped)] + "- ")
+    starts = [m.start() for m in re.finditer(rf"^{item}", body, re.MULTILINE)]
+    out: dict[str, str] = {}
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(body)
+        text = body[start:end]
+        out.setdefault(_entry_id(text), text)
+    return out
+
+
+def _entry_id(text: str) -> str:
+    head = text.split("\n", 1)[0].lstrip(" ")[2:]
+    if head.startswith("id: "):
+        value = head[4:].strip()
+        if value and value[0] not in "'\"&*!|>{[%@`":
+            return value
+    data = entry_fields(text)
+    return str(data.get("id", head))
+
+
+def entry_fields(text: str) -> dict[str, Any]:
+    """One entry's data from its lines in a generated part ({} when they do not parse)."""
+    try:
+        data = parse("collection:\n" + text, FILE_NAME)
+    except LoadError:
+        return {}
+    items = data.get("collection") if isinstance(data, dict) else None
+    if isinstance(items, list) and items and isinstance(items[0], dict):
+        return dict(items[0])
+    return {}
+
+
+def entry_changes(old: str, new: str) -> list[str]:
+    """Names of the fields whose lines differ between two texts of one entry, in the
+    generated field order. Fields are cut at the entry's key indentation (nested values and
+    block scalars are indented deeper), so nothing is parsed unless a key is quoted."""
+    a, b = _field_texts(old), _field_texts(new)
+    if a is None or b is None:
+        return changed_fields(entry_fields(old), entry_fields(new))
+    keys = {k for k in set(a) | set(b) if a.get(k) != b.get(k)}
+    return sorted(keys, key=lambda k: (_RANK.get(k, len(_RANK)), k))
+
+
+def _field_texts(text: str) -> dict[str, str] | None:
+    lines = text.splitlines(keepends=True)
+    if not lines:
+        return {}
+    first = lines[0]
+    col = len(first) - len(first.lstrip(" ")) + 2
+    fields: dict[str, list[str]] = {}
+    current: list[str] = []
+    for i, line in enumerate(lines):
+        body = line[col:] if i else first[col:]
+        starts = i == 0 or (
+            line[:col].strip() == ""
+            and body[:1] not in ("", " ", "\n", "\r", "#")
+            and not body.startswith(("- ", "-\n"))
+        )
+        if starts:
+            if body[:1] in "'\"?":
+                return None
+            key = body.split(":", 1)[0]
+            current = fields.setdefault(key, [])
+        current.append(body)
+    return {k: "".join(v) for k, v in fields.items()}
+
+
+def generated_details(generated: str) -> dict[str, dict[str, Any]]:
+    """The per-partner details of a generated part, by partner id ({} when unreadable)."""
+    head, _ = _cut(generated)
+    try:
+        data = parse(head, FILE_NAME) if head.strip() else None
+    except LoadError:
+        return {}
+    items = data.get(DETAILS_KEY) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return {}
+    return {str(d["id"]): dict(d) for d in items if isinstance(d, dict) and "id" in d}
+
+
+def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Names of the top-level fields that differ, in the generated field order."""
+    keys = {k for k in set(old) | set(new) if old.get(k, _MISSING) != new.get(k, _MISSING)}
+    return sorted(keys, key=lambda k: (_RANK.get(k, len(_RANK)), k))
+
+
+_MISSING = object()
 
 
 # -- editing the registry in the head --------------------------------------------------------
@@ -502,18 +711,29 @@ __all__ = [
     "Partner",
     "PartnerBlock",
     "add_partner",
+    "changed_fields",
     "check_collection_file",
+    "check_details",
     "check_partner_id",
     "display_config",
     "edit_registry",
+    "entry_changes",
+    "entry_fields",
+    "fold_tags",
+    "generated_details",
+    "generated_entries",
     "initial_head",
     "ordered_entry",
+    "page_counts",
     "partner_details",
+    "predefined_tags",
     "read",
     "registry_of",
     "remove_partner",
     "render",
     "render_entries",
     "render_generated",
+    "resource_tags",
     "split",
+    "tagged_from_others",
 ]

@@ -23,7 +23,6 @@ import gc
 import hashlib
 import json
 import os
-import sys
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -31,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import central, fsio, gitio
+from . import central, codeowners, fsio, gitio
 from .central import FILE_NAME, Partner, PartnerBlock
 from .errors import FatalError, UsageError
-from .findings import Finding, Severity
+from .findings import Finding, Severity, unique_sorted
 from .loading import LoadError, load_mapping
 from .resolve import Entry, resolve_collection
 from .tree import Kind
@@ -75,11 +74,10 @@ class PartnerResult:
     texts: dict[str, str] | None = None
     """Those resources' lines in the generated part, by id (from the cache, or rendered)."""
     config: dict[str, Any] | None = None
-    old_texts: dict[str, str] | None = None
-    """The resources' lines at the old pin, when the pin changed and the cache had them."""
-    old_entries: list[Entry] | None = None
-    """At the old pin, when the pin changed and the cache did not have it; see
-    ``entries_at`` to load them on demand."""
+    maintainers: list[list[str | None]] = field(default_factory=list)
+    """``[name, github_user]`` of the collection's maintainers at the pin (review routing)."""
+    resource_tags: dict[str, list[str]] | None = None
+    """The resources' folded tags by id at the pin (partner page counts)."""
     git_dir: Path | None = None
     """The partner's git directory (objects of old and new pins)."""
     subjects: list[str] = field(default_factory=list)
@@ -120,6 +118,13 @@ class SyncResult:
     staged: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Warnings about the central repository itself (unregistered submodules, ...)."""
+    codeowners_before: bytes | None = None
+    codeowners_after: bytes | None = None
+    """``.github/CODEOWNERS`` as it was and as the pins give it (None: no file)."""
+    wrote_codeowners: bool = False
+    review_notes: list[str] = field(default_factory=list)
+    """Maintainers who cannot be asked to review, partners without any: for the partners
+    updated in this run, or all of them when the CODEOWNERS section changed."""
 
     @property
     def held_back(self) -> list[PartnerResult]:
@@ -131,7 +136,13 @@ class SyncResult:
 
     @property
     def up_to_date(self) -> bool:
+        """``collection.yaml`` is what the pins give."""
         return self.before == self.after
+
+    @property
+    def codeowners_current(self) -> bool:
+        """The generated section of ``.github/CODEOWNERS`` is what the pins give."""
+        return self.codeowners_before == self.codeowners_after
 
     @property
     def resources(self) -> int:
@@ -140,7 +151,8 @@ class SyncResult:
     @property
     def exit_code(self) -> int:
         if self.check:
-            return 0 if self.up_to_date and not self.held_back else 1
+            current = self.up_to_date and self.codeowners_current
+            return 0 if current and not self.held_back else 1
         return 1 if self.held_back else 0
 
 
@@ -204,7 +216,10 @@ def evaluate(git_dir: Path, commit: str, partner: Partner, *, validate: bool) ->
                 partner, "collection-file-unreadable", f"cannot read {relpath} at {short}: {exc}"
             )
         if validate:
-            return check_collection(raw, relpath, tree, collection_id=partner.id, display=display)
+            checked = check_collection(
+                raw, relpath, tree, collection_id=partner.id, display=display
+            )
+            return _with_details_findings(checked, partner, display)
         try:
             doc = load_mapping(raw, display)
         except LoadError as exc:
@@ -215,9 +230,26 @@ def evaluate(git_dir: Path, commit: str, partner: Partner, *, validate: bool) ->
         return CollectionResult(doc, res.entries, findings)
 
 
+def _with_details_findings(
+    res: CollectionResult, partner: Partner, display: str
+) -> CollectionResult:
+    """The partner page's details, as the merged file will show them, checked against the
+    central collection's schema: a partner whose page cannot be shown (no logo, ...) is held
+    back like any other error. Findings point into the partner's ``config``."""
+    if res.document is None:
+        return res
+    block = PartnerBlock(partner, res.config, count=len(res.entries))
+    found = central.check_details(central.partner_details(block), display)
+    if found:
+        doc = res.document
+        located = [doc.locate(f, key=f.path == ("config",)) for f in found]  # a missing field
+        res.findings = unique_sorted([*res.findings, *located])
+    return res
+
+
 # -- the render cache --------------------------------------------------------------------------
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_DIR = "bmz-cache"
 
 
@@ -268,6 +300,8 @@ class RenderCache:
             or data.get("key") != key
             or not isinstance(data.get("texts"), dict)
             or not isinstance(data.get("config"), dict)
+            or not isinstance(data.get("maintainers"), list)
+            or not isinstance(data.get("tags"), dict)
         ):
             return None
         return data
@@ -277,7 +311,13 @@ class RenderCache:
             return
         key = self._key(partner, commit)
         self.used.add(key)
-        record = {"key": key, "config": central.display_config(r.config), "texts": r.texts}
+        record = {
+            "key": key,
+            "config": central.display_config(r.config),
+            "texts": r.texts,
+            "maintainers": r.maintainers,
+            "tags": r.resource_tags or {},
+        }
         with contextlib.suppress(OSError):
             self.folder.mkdir(exist_ok=True)
             fsio.atomic_write(self.folder / f"{key}.json", json.dumps(record).encode())
@@ -472,19 +512,12 @@ def _decide(
         if candidate.ok:
             res.status = Status.UPDATED
             res.pin = head
-            res.entries = candidate.entries
-            res.ids = [e.id for e in candidate.entries]
-            res.config = candidate.config
+            _adopt(res, candidate)
             res.findings = candidate.findings
             known = gitio.has_commit(w.git_dir, old_pin)
             res.forced = not known or not gitio.is_ancestor(w.git_dir, old_pin, head)
             if not res.forced:
                 res.subjects = gitio.commit_subjects(w.git_dir, old_pin, head)
-            old = cache.get(p, old_pin) if cache is not None else None
-            if old is not None:
-                res.old_texts = dict(old["texts"])
-            elif known:
-                res.old_entries = evaluate(w.git_dir, old_pin, p, validate=False).entries
             return res
         res.status = Status.HELD_BACK
         res.findings = candidate.findings
@@ -496,11 +529,11 @@ def _decide(
         res.texts = dict(cached["texts"])
         res.ids = list(res.texts)
         res.config = dict(cached["config"])
+        res.maintainers = list(cached["maintainers"])
+        res.resource_tags = dict(cached["tags"])
         return res
     at_pin = evaluate(w.git_dir, old_pin, p, validate=False)
-    res.entries = at_pin.entries
-    res.ids = [e.id for e in at_pin.entries]
-    res.config = at_pin.config
+    _adopt(res, at_pin)
     pin_errors = [f for f in at_pin.findings if f.is_error]
     if pin_errors:
         res.clean_pin = False
@@ -510,6 +543,15 @@ def _decide(
     elif res.status is Status.CURRENT:
         res.findings = at_pin.findings
     return res
+
+
+def _adopt(res: PartnerResult, at: CollectionResult) -> None:
+    """What the merged file and the review routing take from the partner's collection."""
+    res.entries = at.entries
+    res.ids = [e.id for e in at.entries]
+    res.config = at.config
+    res.maintainers = codeowners.maintainers_of(at.document.data if at.document else None)
+    res.resource_tags = {e.id: central.fold_tags(e.data.get("tags")) for e in at.entries}
 
 
 def _run_all(
@@ -581,7 +623,11 @@ def _blocks(
             if cache is not None and r.clean_pin:
                 cache.put(r.partner, r.pin, r)
         text = "".join(r.texts.values())
-        blocks.append(PartnerBlock(r.partner, r.config, text=text, count=len(r.texts)))
+        blocks.append(
+            PartnerBlock(
+                r.partner, r.config, text=text, count=len(r.texts), resource_tags=r.resource_tags
+            )
+        )
     return blocks
 
 
@@ -641,6 +687,7 @@ def _sync(repo: gitio.Repo, options: Options) -> SyncResult:
         raise UsageError(f"unknown partner {unknown[0]!r} (not in config.partners)")
     if not options.check:
         _clean_stale_temp_files(repo.root)
+        _clean_stale_temp_files((repo.root / codeowners.PATH).parent)
     opts = dataclasses.replace(options, fetch=options.fetch and not options.check)
     work, notes = _plan(repo, registry, set(options.partners))
     gc_was_enabled = gc.isenabled()
@@ -652,7 +699,18 @@ def _sync(repo: gitio.Repo, options: Options) -> SyncResult:
     finally:
         if gc_was_enabled:
             gc.enable()
-    out = SyncResult(results, before, after, check=options.check, notes=notes)
+    co_before, co_after, co_notes = review_routing(repo, results)
+    out = SyncResult(
+        results,
+        before,
+        after,
+        check=options.check,
+        notes=notes,
+        codeowners_before=co_before,
+        codeowners_after=co_after,
+    )
+    changed = {r.id for r in results if r.status is Status.UPDATED}
+    out.review_notes = [n for pid, n in co_notes if pid in changed or co_before != co_after]
     if options.check:
         return out
     gitio.crash_point("before-write")
@@ -661,6 +719,9 @@ def _sync(repo: gitio.Repo, options: Options) -> SyncResult:
             _die_mid_write(repo.root, after)
         fsio.atomic_write(repo.root / FILE_NAME, after)
         out.wrote = True
+    if co_after is not None and co_after != co_before:
+        write_codeowners(repo, co_after)
+        out.wrote_codeowners = True
     gitio.crash_point("after-write")
     links = [
         gitio.IndexEntry(gitio.GITLINK, r.pin, r.path)
@@ -668,16 +729,63 @@ def _sync(repo: gitio.Repo, options: Options) -> SyncResult:
         if r.pin is not None and r.pin != r.old_pin
     ]
     add: list[str] = []
-    if links or out.wrote:
-        current = repo.index_entry(FILE_NAME)
-        if current is None or current.sha != _blob_sha(after):
-            add.append(FILE_NAME)
+    if links or out.wrote or out.wrote_codeowners:
+        add = _to_stage(repo, {FILE_NAME: after, codeowners.PATH: co_after})
     repo.update_index(links, add)
     out.staged = [e.path for e in links] + add
     gitio.crash_point("after-index")
     cache.prune()
     out.notes.extend(_checkout(repo, results, work, options.jobs))
     return out
+
+
+def _to_stage(repo: gitio.Repo, files: dict[str, bytes | None]) -> list[str]:
+    """The files whose index entry is not what was written."""
+    add = []
+    for path, data in files.items():
+        if data is None:
+            continue
+        current = repo.index_entry(path)
+        if current is None or current.sha != _blob_sha(data):
+            add.append(path)
+    return add
+
+
+def review_routing(
+    repo: gitio.Repo, results: Sequence[PartnerResult]
+) -> tuple[bytes | None, bytes | None, list[tuple[str, str]]]:
+    """``.github/CODEOWNERS`` as it is and as the pins give it, and the notes on partners
+    whose maintainers cannot all be asked to review, as (partner id, note)."""
+    path = repo.root / codeowners.PATH
+    try:
+        before: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        before = None
+    except OSError as exc:
+        raise FatalError(f"cannot read {codeowners.PATH}: {exc.strerror or exc}") from None
+    owners = [codeowners.owners(r.id, r.maintainers) for r in results if r.pin is not None]
+    after = codeowners.update(before, owners)
+    notes = [(o.partner, n) for o in owners for n in o.notes()]
+    if before is None and after is not None:
+        for other in codeowners.OTHER_LOCATIONS:
+            if (repo.root / other).is_file():
+                notes.append(
+                    (
+                        "",
+                        f"warning: {other} exists, but GitHub ignores it once {codeowners.PATH} "
+                        f"exists: move its rules into {codeowners.PATH}",
+                    )
+                )
+    return before, after, notes
+
+
+def write_codeowners(repo: gitio.Repo, data: bytes) -> None:
+    path = repo.root / codeowners.PATH
+    try:
+        path.parent.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise FatalError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+    fsio.atomic_write(path, data)
 
 
 def regenerate(repo: gitio.Repo, head: bytes) -> tuple[bytes, list[PartnerResult]]:
@@ -693,36 +801,19 @@ def regenerate(repo: gitio.Repo, head: bytes) -> tuple[bytes, list[PartnerResult
 # -- reporting -----------------------------------------------------------------------------------
 
 
-def changes(r: PartnerResult) -> tuple[list[str], list[str], list[str]]:
-    """(added, removed, changed) resource ids between the old and the new pin: an entry
-    changed when its lines in the generated part changed."""
-    if not r.changed:
-        return [], [], []
-    new: dict[str, object] = dict(r.texts or {})
-    old: dict[str, object]
-    if r.old_texts is not None:
-        old = dict(r.old_texts)
-    elif r.old_entries is not None:
-        old = {e.id: central.ordered_entry(published(e, r.partner)) for e in r.old_entries}
-        new = {e.id: central.ordered_entry(published(e, r.partner)) for e in r.entries}
-    else:
-        return sorted(new), [], []
-    added = sorted(set(new) - set(old))
-    removed = sorted(set(old) - set(new))
-    changed = sorted(i for i in set(old) & set(new) if old[i] != new[i])
-    return added, removed, changed
-
-
 def report_lines(result: SyncResult) -> list[str]:
-    """What a person reads after a sync: one line per partner that moved or was held back."""
+    """What a person reads after a sync: one line per partner that moved or was held back
+    (resources counted from the file before and after, as the summary counts them)."""
+    from .summary import compare, resource_counts
+
     lines: list[str] = []
+    changes = compare(result.before, result.after, fields=False) if result.updated else {}
     for r in result.partners:
         if r.status is Status.UPDATED:
-            added, removed, changed = changes(r)
+            added, changed, removed = resource_counts(changes, r.id)
             old, new = _short(r.old_pin), _short(r.pin)
             lines.append(
-                f"{r.path}: {old} -> {new} "
-                f"({len(added)} added, {len(changed)} changed, {len(removed)} removed)"
+                f"{r.path}: {old} -> {new} ({added} added, {changed} changed, {removed} removed)"
             )
             if r.forced:
                 lines.append(
@@ -735,6 +826,7 @@ def report_lines(result: SyncResult) -> list[str]:
             lines.append(f"{r.path}: held back at {_short(r.pin) or '(no pin)'}: {reasons}")
             lines.extend("  " + f.one_line() for f in r.findings if f.is_error)
     lines.extend(f"warning: {n}" for n in result.notes)
+    lines.extend(result.review_notes)
     return lines
 
 
@@ -749,10 +841,15 @@ def summary_line(result: SyncResult) -> str:
         if result.check
         else ("updated" if result.wrote else "unchanged")
     )
-    return (
+    line = (
         f"{FILE_NAME} {state}: {result.resources} resources from {n} partner(s); "
         f"{len(result.updated)} updated, {len(result.held_back)} held back"
     )
+    if result.check and not result.codeowners_current:
+        line += f"; {codeowners.PATH} differs from what the pins give"
+    elif result.wrote_codeowners:
+        line += f"; {codeowners.PATH} updated"
+    return line
 
 
 def first_difference(before: bytes, after: bytes) -> int | None:
@@ -764,47 +861,3 @@ def first_difference(before: bytes, after: bytes) -> int | None:
         if x != y:
             return i + 1
     return min(len(a), len(b)) + 1
-
-
-def render_summary(result: SyncResult) -> str:
-    """Markdown for a pull request body (issue 5 makes it richer)."""
-    out = ["## bmz sync", ""]
-    out.append(
-        f"**{len(result.updated)}** partner(s) updated, **{len(result.held_back)}** held back, "
-        f"**{result.resources}** resources from **{len(result.partners)}** partners."
-    )
-    out.append("")
-    if result.updated:
-        out += [
-            "| partner | old | new | added | changed | removed |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
-        for r in result.updated:
-            added, removed, changed = changes(r)
-            flag = " (force-pushed)" if r.forced else ""
-            out.append(
-                f"| `{r.id}`{flag} | `{(r.old_pin or '')[:7]}` | `{(r.pin or '')[:7]}` | "
-                f"{len(added)} | {len(changed)} | {len(removed)} |"
-            )
-        out.append("")
-    for r in result.held_back:
-        out.append(f"### `{r.id}` held back at `{(r.pin or '')[:7]}`")
-        out.append("")
-        out.extend(f"- {reason}" for reason in r.reasons)
-        errors = [f for f in r.findings if f.is_error]
-        if errors:
-            out.append("")
-            out.append("```")
-            out.extend(f.one_line() for f in errors)
-            out.append("```")
-        out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def write_summary(result: SyncResult, target: str, stdout: TextIO | None = None) -> None:
-    """``--summary FILE``: written atomically; ``-`` is stdout."""
-    text = render_summary(result)
-    if target == "-":
-        (stdout or sys.stdout).write(text)
-        return
-    fsio.atomic_write(Path(target), text.encode("utf-8"))

@@ -24,10 +24,15 @@ Manage the partners of a central repository.
                  regenerate the merged part. On any failure everything is rolled back.
   remove ID      undo an add: registry entry, submodule, .gitmodules section, git directory.
   list           id, URL, branch, pinned commit and number of resources of each partner.
+  show ID        one partner's page as the catalogue shows it: its details (logo, splash,
+                 predefined tags, ...) from the generated part of collection.yaml, the URL of
+                 its page and how many resources the page shows (its own, and other
+                 partners' resources carrying one of its tags), and who reviews its pin.
   init DIR       scaffold a new partner repository (see `bmz partner init --help`).
 
 Only https:// URLs are accepted; local paths and file:// URLs need --allow-local.
-Exit codes: 0 done, 1 the partner's collection has errors (nothing changed), 2 usage or fatal.
+Exit codes: 0 done, 1 the partner's collection has errors (nothing changed; `show`: its page
+details have errors), 2 usage or fatal.
 """
 
 
@@ -59,6 +64,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     listing = actions.add_parser("list", help="list partners")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     listing.add_argument("--repo", metavar="DIR", default=".")
+    show = actions.add_parser("show", help="show a partner's page: details, URL and counts")
+    show.add_argument("id", metavar="ID")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument("--repo", metavar="DIR", default=".")
     init = _partner_init()
     if init is not None:
         init.add_init_parser(actions)
@@ -82,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
         return _run_remove(args)
     if args.action == "list":
         return _run_list(args)
+    if args.action == "show":
+        return _run_show(args)
     return int(_partner_init().run_init(args))
 
 
@@ -104,24 +115,29 @@ class _Snapshot:
     index: dict[str, IndexEntry | None]
     collection: bytes
     path_existed: bool
+    codeowners: bytes | None
 
     @classmethod
     def take(cls, repo: Repo, path: str, module_dir: Path) -> _Snapshot:
         from ..central import FILE_NAME
+        from ..codeowners import PATH
 
         gm = repo.root / ".gitmodules"
+        co = repo.root / PATH
         return cls(
             path=path,
             module_dir=module_dir,
             gitmodules=gm.read_bytes() if gm.exists() else None,
-            index={p: repo.index_entry(p) for p in (".gitmodules", FILE_NAME)},
+            index={p: repo.index_entry(p) for p in (".gitmodules", FILE_NAME, PATH)},
             collection=(repo.root / FILE_NAME).read_bytes(),
             path_existed=(repo.root / path).exists(),
+            codeowners=co.read_bytes() if co.exists() else None,
         )
 
     def restore(self, repo: Repo) -> None:
         from .. import fsio
         from ..central import FILE_NAME
+        from ..codeowners import PATH
 
         root = repo.root
         if not self.path_existed:
@@ -135,6 +151,12 @@ class _Snapshot:
             fsio.atomic_write(gm, self.gitmodules)
         if (root / FILE_NAME).read_bytes() != self.collection:
             fsio.atomic_write(root / FILE_NAME, self.collection)
+        co = root / PATH
+        if self.codeowners is None:
+            with contextlib.suppress(FileNotFoundError):
+                co.unlink()
+        elif not co.exists() or co.read_bytes() != self.codeowners:
+            fsio.atomic_write(co, self.codeowners)
         gone = [self.path] + [p for p, e in self.index.items() if e is None]
         repo.git.run("update-index", "--force-remove", "--", *gone, check=False)
         keep = [e for e in self.index.values() if e is not None]
@@ -155,7 +177,7 @@ def add_partner(
 ) -> tuple[str, int]:
     """Add and register a partner; (pinned commit, number of resources). Rolls back on any
     failure, including an interruption."""
-    from .. import central, fsio, gitio, sync
+    from .. import central, codeowners, fsio, gitio, sync
     from ..errors import FatalError
 
     pid = central.check_partner_id(pid)
@@ -208,8 +230,13 @@ def add_partner(
                 raise Rejected(result.findings)
             new_head = central.add_partner(cf.head, partner)
             after, results = sync.regenerate(repo, new_head)
+            co_before, co_after, _ = sync.review_routing(repo, results)
             fsio.atomic_write(repo.root / central.FILE_NAME, after)
-            repo.update_index([], [central.FILE_NAME])
+            stage = [central.FILE_NAME]
+            if co_after is not None and co_after != co_before:
+                sync.write_codeowners(repo, co_after)
+                stage.append(codeowners.PATH)
+            repo.update_index([], stage)
         except BaseException:
             snapshot.restore(repo)
             raise
@@ -251,7 +278,7 @@ def _run_add(args: argparse.Namespace) -> int:
 
 
 def remove_partner(start: Path, pid: str) -> None:
-    from .. import central, fsio, gitio, sync
+    from .. import central, codeowners, fsio, gitio, sync
     from ..errors import FatalError
 
     pid = central.check_partner_id(pid)
@@ -267,10 +294,14 @@ def remove_partner(start: Path, pid: str) -> None:
         if not (registered or name or in_index or module_dir.exists()):
             raise FatalError(f"unknown partner {pid!r}")
         new_head = central.remove_partner(cf.head, pid) if registered else cf.head
-        after, _ = sync.regenerate(repo, new_head)
+        after, results = sync.regenerate(repo, new_head)
+        co_before, co_after, _ = sync.review_routing(repo, results)
         if after != before:
             fsio.atomic_write(repo.root / central.FILE_NAME, after)
         stage = [central.FILE_NAME]
+        if co_after is not None and co_after != co_before:
+            sync.write_codeowners(repo, co_after)
+            stage.append(codeowners.PATH)
         gone = [path] if in_index else []
         gm = repo.root / ".gitmodules"
         if name is not None:
@@ -363,3 +394,122 @@ def _run_list(args: argparse.Namespace) -> int:
             + row[4]
         )
     return 0
+
+
+# -- show ------------------------------------------------------------------------------------
+
+
+def show_partner(start: Path, pid: str) -> dict[str, Any]:
+    """A partner's page as the committed merged file publishes it (not recomputed from the
+    pins: `bmz sync --check` says whether the file is current)."""
+    from .. import central, codeowners, gitio, sync
+    from ..errors import FatalError
+    from ..loading import LoadError, parse
+
+    repo = gitio.Repo.discover(start, allow_local=True)
+    _, cf = sync.load_central(repo)
+    partner = next((p for p in cf.registry if p.id == pid), None)
+    if partner is None:
+        raise FatalError(f"unknown partner {pid!r} (not in config.partners)")
+    pin = repo.gitlinks(central.PARTNERS_DIR + "/").get(partner.path)
+    generated = (cf.generated or b"").decode("utf-8", "replace")
+    details = central.generated_details(generated).get(pid)
+    if details is None:
+        raise FatalError(
+            f"partner {pid!r} has no details in the generated part of {central.FILE_NAME} "
+            "(run `bmz sync --no-fetch`)"
+        )
+    try:
+        data = parse(generated, central.FILE_NAME) if generated.strip() else {}
+    except LoadError as exc:
+        raise FatalError(exc.finding.one_line()) from None
+    items = data.get("collection") if isinstance(data, dict) else None
+    entries = [e for e in items or [] if isinstance(e, dict)]
+    tags = central.resource_tags(entries)
+    own = sum(1 for rid in tags if rid.startswith(pid + "/"))
+    tagged = central.tagged_from_others(pid, details, tags)
+    problems = [
+        f"{'.'.join(str(k) for k in f.path[1:]) or '(details)'}: {f.message} [{f.rule}]"
+        for f in central.check_details(details, central.FILE_NAME)
+        if f.is_error
+    ]
+    try:
+        co: bytes | None = (repo.root / codeowners.PATH).read_bytes()
+    except OSError:
+        co = None
+    return {
+        "id": pid,
+        "repository": partner.repository,
+        "url": partner.url,
+        "branch": partner.branch,
+        "collection_file_name": partner.collection_file_name,
+        "pin": pin,
+        "page": details.get("url"),
+        "details": details,
+        "resources": own,
+        "tagged_resources": tagged,
+        "page_resources": own + len(tagged),
+        "reviewers": codeowners.reviewers(co, pid),
+        "problems": problems,
+    }
+
+
+def _run_show(args: argparse.Namespace) -> int:
+    info = show_partner(Path(args.repo), args.id)
+    code = 1 if info["problems"] else 0
+    if args.format == "json":
+        json.dump(info, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return code
+    d = info["details"]
+    rows: list[tuple[str, str]] = [
+        (
+            "repository",
+            f"{info['url']} (branch {info['branch']}, {info['collection_file_name']})",
+        ),
+        ("pin", (info["pin"] or "-")[:7]),
+        ("page", str(info["page"])),
+    ]
+    for key, label in (
+        ("logo", "logo"),
+        ("icon", "icon"),
+        ("background_image", "background"),
+        ("splash_title", "splash title"),
+        ("splash_subtitle", "subtitle"),
+        ("explore_button_text", "button"),
+    ):
+        if key in d:
+            rows.append((label, str(d[key])))
+    for feature in d.get("splash_feature_list") or []:
+        rows.append(("feature", str(feature)))
+    if d.get("tags"):
+        rows.append(("tags", ", ".join(map(str, d["tags"]))))
+    if d.get("resource_types"):
+        default = f" (default {d['default_type']})" if d.get("default_type") else ""
+        rows.append(("types", ", ".join(map(str, d["resource_types"])) + default))
+    own, tagged = info["resources"], len(info["tagged_resources"])
+    rows.append(
+        (
+            "resources",
+            f"{own} own + {tagged} of other partners through its tags = "
+            f"{info['page_resources']} on its page",
+        )
+    )
+    reviewers = info["reviewers"]
+    rows.append(
+        (
+            "reviewers",
+            " ".join("@" + u for u in reviewers)
+            if reviewers
+            else "none (no maintainer with a GitHub user)"
+            if reviewers is not None
+            else "- (no generated section in .github/CODEOWNERS)",
+        )
+    )
+    print(f"{info['id']}: {d.get('name', info['id'])}")
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"  {label.ljust(width)}  {value}")
+    for p in info["problems"]:
+        print(f"  error: {p}")
+    return code

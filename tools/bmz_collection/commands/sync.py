@@ -12,8 +12,17 @@ has no errors, and regenerate the merged part of collection.yaml in place from t
 A partner whose new head is broken, or whose fetch fails, keeps its pin and its entries.
 Changes are staged (gitlinks and collection.yaml); nothing is committed.
 
---check writes nothing: it compares collection.yaml with what the pins in the index give
-(CI and the `bmz-check-collection` hook use `bmz sync --no-fetch --check`).
+The generated section of .github/CODEOWNERS asks each partner's maintainers (their
+`github_user` in the partner's collection) to review the partner's pin bumps; the rest of that
+file is yours and stays as it is. The section is added when a partner has maintainers.
+
+--check writes nothing: it compares collection.yaml and the CODEOWNERS section with what the
+pins in the index give (CI and the `bmz-check-collection` hook use `bmz sync --no-fetch --check`).
+
+--summary FILE writes Markdown for a pull request body (`-`: stdout, the text report then goes
+to stderr): totals, each partner's old and new commit with a GitHub compare link, its commits,
+the resources added, removed and changed (with the changed fields), partners held back with
+their errors. `bmz diff` writes the same for any two states of the repository.
 
 Exit codes: 0 all partners current (--check: collection.yaml matches the pins), 1 a partner
 held back (--check: collection.yaml differs), 2 usage or fatal error.
@@ -60,6 +69,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .. import codeowners
     from ..central import FILE_NAME
     from ..errors import UsageError
     from ..sync import (
@@ -68,7 +78,6 @@ def run(args: argparse.Namespace) -> int:
         report_lines,
         summary_line,
         sync,
-        write_summary,
     )
 
     if args.jobs < 1:
@@ -96,7 +105,34 @@ def run(args: argparse.Namespace) -> int:
             "run `bmz sync --no-fetch` [sync-check]",
             file=out,
         )
+    if result.check and not result.codeowners_current:
+        at = codeowners.first_difference(result.codeowners_before, result.codeowners_after)
+        print(
+            f"{codeowners.PATH}:{at}:1: error: the generated section differs from what the "
+            "partners' maintainers at their pins give (a hand edit of the section, or a pin "
+            "changed without regenerating); run `bmz sync --no-fetch` [codeowners-check]",
+            file=out,
+        )
     print(summary_line(result), file=sys.stderr)
     if args.summary:
-        write_summary(result, args.summary)
+        from .. import summary
+
+        write_text(args.summary, summary.render(summary.from_sync(result)))
     return result.exit_code
+
+
+def write_text(target: str, text: str) -> None:
+    """``--summary FILE``: written atomically; ``-`` is stdout."""
+    from pathlib import Path
+
+    from ..errors import FatalError
+    from ..fsio import atomic_write
+
+    if target == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        atomic_write(Path(target), text.encode("utf-8"))
+    except OSError as exc:
+        raise FatalError(f"cannot write {target}: {exc.strerror or exc}") from None
