@@ -31,23 +31,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _commands() -> dict[str, _Command]:
-    found: dict[str, _Command] = {}
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"{__package__}.commands.{name}")
-        except ModuleNotFoundError as exc:  # a command not built yet
-            if exc.name == f"{__package__}.commands.{name}":
-                continue
-            raise
-        found[name] = module
-    return found
+    return {name: importlib.import_module(f"{__package__}.commands.{name}") for name in COMMANDS}
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Command]]:
     parser = _Parser(
         prog="bmz",
         description=(
-            "Validate, format and aggregate BioImage.IO partner collections kept in git.\n"
+            "Validate, format and aggregate BioImage.IO partner collections kept in git.\n\n"
+            "In a partner repository: `bmz validate .` and `bmz format .` (also as pre-commit\n"
+            "hooks). In the central repository: `bmz init`, `bmz partner add`, `bmz sync`,\n"
+            "then review with `bmz diff`. `bmz COMMAND --help` explains each command.\n\n"
             "Exit codes: 0 ok, 1 findings (or files changed), 2 usage or fatal error."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,

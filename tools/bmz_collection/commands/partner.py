@@ -39,7 +39,7 @@ details have errors), 2 usage or fatal.
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "partner",
-        help="add, remove or list partners",
+        help="add, remove, list, show or scaffold partners",
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
