@@ -8,6 +8,7 @@ a reviewer thinks in fields.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -49,7 +50,17 @@ class Finding:
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         loc = f" ({self.location})" if self.path else ""
-        return f"{where}: {self.severity.value}: {self.message}{loc} [{self.rule}]"
+        return printable(f"{where}: {self.severity.value}: {self.message}{loc} [{self.rule}]")
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Control characters (C0, DEL, C1), line and paragraph separators, bidirectional overrides."""
+
+
+def printable(text: str) -> str:
+    """Partner text quoted in a message may carry newlines, terminal escapes or bidi overrides:
+    shown escaped (``\\n``, ``\\x1b``, ``\\u202e``) so a finding stays one honest line."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def error(file: str, rule: str, message: str, path: DocPath = ()) -> Finding:

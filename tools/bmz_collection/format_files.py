@@ -125,8 +125,8 @@ def _format_one(task: Task) -> Result:
     """Read, format, check and (when asked) write one file. Any failure leaves it as it was."""
     from .findings import Finding, Severity
     from .formatting import FormatError, format_document
-    from .fsio import atomic_write
-    from .loading import LoadError, load_mapping
+    from .fsio import atomic_write, leads_outside
+    from .loading import LoadError, load_mapping, read_file
     from .upgrade import UpgradeError, upgrade_text
 
     name, style, write, want_diff, upgrade = task
@@ -136,11 +136,15 @@ def _format_one(task: Task) -> Result:
         return "error", Finding(name, Severity.ERROR, rule, message).one_line(), ""
 
     try:
+        if leads_outside(path):  # a partner's link must not make us write someone else's file
+            return failed("path-outside", "a symlink leading outside its repository; not read")
         if not path.is_file():
             return failed("file-unreadable", "not a regular file")
-        raw = path.read_bytes()
+        raw = read_file(path, name)
     except OSError as exc:
         return failed("file-unreadable", f"cannot read the file: {exc.strerror or exc}")
+    except LoadError as exc:
+        return "error", exc.finding.one_line(), ""
     try:
         doc = load_mapping(raw, name)
         new = format_document(doc.text, doc.data, style, file=name)

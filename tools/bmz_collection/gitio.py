@@ -348,6 +348,20 @@ class Repo:
         return cls(Path(lines[1]), allow_local=allow_local)
 
     def module_dir(self, name: str) -> Path:
+        """``.git/modules/<name>``. ``.gitmodules`` is content anyone can propose in a pull
+        request, so a name that would lead elsewhere (``..``, absolute) is refused, as git
+        itself refuses it; otherwise a sync would fetch into, and ``partner remove`` delete,
+        any folder on the disk."""
+        steps = re.split(r"[/\\]", name)
+        if (
+            name.startswith(("/", "\\"))
+            or any(step in ("", ".", "..") for step in steps)
+            or any(c in name for c in "\n\r\x00")
+        ):
+            raise FatalError(
+                f".gitmodules: refusing submodule name {name!r} "
+                "(a path step that leads outside .git/modules)"
+            )
         return self.common_dir / "modules" / name
 
     def index_entries(self, prefix: str) -> list[IndexEntry]:
@@ -569,8 +583,8 @@ class GitTree:
     def has_commit(self) -> bool:
         """Whether the commit itself is in the repository (a pin may predate a clone)."""
         with self._lock:
-            if not re.fullmatch(r"[0-9a-f]{40}", self.commit):
-                return False
+            if not re.fullmatch(r"[0-9a-f]{40}", self.commit) or not self.git_dir.is_dir():
+                return False  # e.g. a partner whose clone failed in a fresh clone
             return self._ask("info", self.commit)[0] == "commit"
 
     def kind(self, relpath: str) -> Kind:

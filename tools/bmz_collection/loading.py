@@ -11,11 +11,12 @@ import datetime
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from .findings import DocPath, Finding, Severity, format_path
@@ -91,12 +92,25 @@ def _load(text: str) -> Any:
         loader.dispose()
 
 
+def _too_large(file: str, size: int) -> LoadError:
+    return _fail(file, "yaml-too-large", f"file is {size} bytes, over the limit of {MAX_BYTES}")
+
+
+def read_file(path: Path, file: str) -> bytes:
+    """A file's bytes for ``load_mapping``, read safely: a regular file (OSError otherwise) of
+    at most MAX_BYTES (LoadError otherwise), never read past the limit."""
+    from .fsio import FileTooLarge, read_bounded
+
+    try:
+        return read_bounded(path, MAX_BYTES)
+    except FileTooLarge as exc:
+        raise _too_large(file, exc.size) from None
+
+
 def decode(raw: bytes, file: str) -> str:
     """Bytes to text: UTF-8 only (a BOM is fine), with the position of the first bad byte."""
     if len(raw) > MAX_BYTES:
-        raise _fail(
-            file, "yaml-too-large", f"file is {len(raw)} bytes, over the limit of {MAX_BYTES}"
-        )
+        raise _too_large(file, len(raw))
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
     try:
@@ -110,15 +124,30 @@ def decode(raw: bytes, file: str) -> str:
         ) from None
 
 
-_DEEP_HINT = re.compile(r"[\[{]|^ {128}", re.MULTILINE)
+_INDENTED = re.compile(r"^ {128}", re.MULTILINE)
+_COMPACT = re.compile(r"[-?][ \t]+[-?][ \t]")
+"""Deep block nesting shows as deep indentation, or as compact nested block sequences or
+explicit keys (``- - - x``, ``? ? x``), which nest on one line."""
+_FLOW_PAIR = re.compile(r"\[[^\[\]{}]*\]|\{[^\[\]{}]*\}")
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _flow_may_be_deep(text: str) -> bool:
+    """Whether flow brackets may nest deeper than MAX_DEPTH: innermost pairs are removed level
+    by level at regex speed, so a file with a hundred ``tags: [...]`` lists (one level) costs
+    two passes instead of a full event parse. Brackets left unpaired (quoted ones) say maybe.
+    Quotes can also hide depth; the real parse's recursion guard is the backstop for that."""
+    for _ in range(MAX_DEPTH):
+        text, pairs = _FLOW_PAIR.subn("", text)
+        if not pairs:
+            return _BRACKET.search(text) is not None
+    return True
 
 
 def _check_depth(text: str, file: str) -> None:
-    """Reject absurd nesting before the real parse; cheap unless the text looks deep."""
-    for hints, _ in enumerate(_DEEP_HINT.finditer(text)):
-        if hints >= MAX_DEPTH:
-            break
-    else:
+    """Reject absurd nesting before the real parse, with positions; a few regex passes unless
+    the text may be deep (then one event pass, which stops at the first level too deep)."""
+    if not (_INDENTED.search(text) or _COMPACT.search(text) or _flow_may_be_deep(text)):
         return
     depth = 0
     try:
@@ -222,7 +251,10 @@ def _jsonable(data: Any, file: str) -> Any:
             raise err(path, "yaml-tag", f"{type(node).__name__} values are not allowed")
         return node, 1
 
-    return walk(data, ())[0]
+    try:
+        return walk(data, ())[0]
+    finally:
+        done.clear()  # ``walk`` is a recursive closure, a reference cycle that holds ``done``
 
 
 def parse(text: str, file: str) -> Any:
@@ -238,10 +270,14 @@ def parse(text: str, file: str) -> Any:
         raise _fail(file, "yaml-syntax", f"invalid YAML: {exc}") from None
     try:
         return _jsonable(data, file)
+    except RecursionError:  # a shape _check_depth did not foresee: still one clear finding
+        raise _fail(file, "yaml-too-deep", "nesting too deep") from None
     except LoadError as exc:
         f = exc.finding
         if f.line is None:
-            line, col = locate(text, f.path)
+            root = compose(text)
+            key = f.rule == "yaml-key-type"
+            line, col = _bad_key_position(root, f.path) if key else position(root, f.path)
             raise LoadError(f.at(line, col)) from None
         raise
 
@@ -302,6 +338,23 @@ def position(root: Node | None, path: DocPath, *, key: bool = False) -> tuple[in
     return mark.line + 1, mark.column + 1
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _bad_key_position(root: Node | None, path: DocPath) -> tuple[int, int]:
+    """Of the first key that is not a string in the mapping at ``path`` (the finding names
+    the mapping: the key itself has no document path)."""
+    node = root
+    for part in path:
+        node = _child(node, part)[1]
+    if isinstance(node, MappingNode):
+        for key_node, _ in node.value:
+            if key_node.tag not in (_STR_TAG, _MERGE_TAG) or not isinstance(key_node, ScalarNode):
+                return key_node.start_mark.line + 1, key_node.start_mark.column + 1
+    return position(root, path)
+
+
 def locate(text: str, path: DocPath) -> tuple[int, int]:
     return position(compose(text), path)
 
@@ -318,4 +371,5 @@ __all__ = [
     "locate",
     "parse",
     "position",
+    "read_file",
 ]

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TextIO
 
-from .findings import Finding
+from .findings import Finding, printable
 
 FORMATS = ("text", "json", "github")
 
@@ -62,7 +62,7 @@ def _json(findings: Sequence[Finding], files_checked: int, out: TextIO) -> None:
 
 
 def _escape(value: str, *, prop: bool) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = printable(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value

@@ -139,6 +139,14 @@ def resolve_collection(
                 (*path, "id"),
             )
             continue
+        bad = _unusable_id(sub_id, prefixed=bool(collection_id))
+        if bad:
+            problem(
+                "entry-id-invalid",
+                f"entry id {sub_id!r} {bad}",
+                (*path, "id") if "id" in raw else path,
+            )
+            continue
         if sub_id in seen:
             first = seen[sub_id]
             problem(
@@ -163,6 +171,22 @@ def resolve_collection(
             origins["type"] = entry_origin
         res.entries.append(Entry(str(data["id"]), sub_id, path, data, origins))
     return res
+
+
+def _unusable_id(sub_id: str, *, prefixed: bool) -> str | None:
+    """Why an entry id cannot be published, or None. The catalogue's id is
+    ``<collection id>/<entry id>`` and consumers use ids as URL and storage paths, so an entry
+    id that gets prefixed must not hold a ``/`` (``beta/x`` would become ``<partner>/beta/x``,
+    posing as another namespace), and no step may be ``..`` (climbing out of the partner's
+    folder). The central collection's ids are already ``<partner>/<entry id>``. Odd but
+    harmless ids (``QuPath``, ``Notebook Preview``) are only warned about (``id-format``)."""
+    if "\\" in sub_id or (prefixed and "/" in sub_id):
+        return "must not contain '/' or '\\' (the catalogue id is <partner>/<entry id>)"
+    if any(step.strip(".") == "" for step in sub_id.split("/")):
+        return "has an empty, '.' or '..' step (ids are used as paths)"
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in sub_id):
+        return "must not contain control characters"
+    return None
 
 
 def _load_rdf_source(

@@ -18,8 +18,9 @@ from . import jsonschemas as schemas
 from .checks import run_checks
 from .checks.context import Context
 from .findings import Finding, Severity, unique_sorted
-from .loading import Document, LoadError, load_mapping
+from .loading import Document, LoadError, load_mapping, read_file
 from .resolve import Entry, collection_id_of, entry_lists, resolve_collection
+from .tree import Kind as TreeKind
 from .tree import Tree
 
 KNOWN_TYPES = ("model", "dataset", "application", "notebook")
@@ -185,13 +186,20 @@ class FileResult:
 
 
 def check_file(path: Path, display: str, tree: Tree, relpath: str) -> FileResult:
+    if tree.kind(relpath) is TreeKind.OUTSIDE:
+        message = "a symlink leading outside its repository; not read"
+        return FileResult(
+            display, [Finding(display, Severity.ERROR, "path-outside", message)], False
+        )
     try:
-        raw = path.read_bytes()
+        raw = read_file(path, display)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return FileResult(
             display, [Finding(display, Severity.ERROR, "file-unreadable", reason)], False
         )
+    except LoadError as exc:
+        return FileResult(display, [exc.finding], False)
     try:
         doc = load_mapping(raw, display)
     except LoadError as exc:

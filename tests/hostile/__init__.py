@@ -1,0 +1,1 @@
+"""The hostile-input corpus (``cases.py``), driven by ``tests/test_hostile.py``."""
