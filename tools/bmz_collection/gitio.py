@@ -106,26 +106,6 @@ _live: set[subprocess.Popen[bytes]] = set()
 _live_lock = threading.Lock()
 
 
-def crash_point(name: str) -> None:
-    """Crash-safety tests kill the process here (``BMZ_CRASH_AT=<name>``), or after the Nth
-    completed git call (``BMZ_CRASH_AFTER_GIT_CALLS=N``), exactly as SIGKILL would."""
-    if os.environ.get("BMZ_CRASH_AT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-_calls = [0]
-
-
-def _count_call() -> None:
-    limit = os.environ.get("BMZ_CRASH_AFTER_GIT_CALLS")
-    if not limit:
-        return
-    with _live_lock:
-        _calls[0] += 1
-        if _calls[0] >= int(limit):
-            os.kill(os.getpid(), signal.SIGKILL)
-
-
 def _kill(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
@@ -237,7 +217,6 @@ class Git:
                 raise
         finally:
             _forget(proc)
-        _count_call()
         res = Result(proc.returncode, out, err.decode("utf-8", "replace"))
         if check and res.returncode != 0:
             reason = _first_line(res.stderr) or f"exit {res.returncode}"

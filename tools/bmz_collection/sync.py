@@ -369,13 +369,6 @@ def _clean_stale_temp_files(folder: Path) -> None:
                 stale.unlink()
 
 
-def _die_mid_write(folder: Path, data: bytes) -> None:
-    """Crash-safety tests: what a writer killed mid-write leaves (a partial temp file)."""
-    with open(folder / f"{fsio.TEMP_PREFIX}crash", "wb") as fh:
-        fh.write(data[: len(data) // 2])
-    os.kill(os.getpid(), 9)
-
-
 def _blob_sha(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
@@ -713,16 +706,12 @@ def _sync(repo: gitio.Repo, options: Options) -> SyncResult:
     out.review_notes = [n for pid, n in co_notes if pid in changed or co_before != co_after]
     if options.check:
         return out
-    gitio.crash_point("before-write")
     if after != before:
-        if os.environ.get("BMZ_CRASH_AT") == "during-write":
-            _die_mid_write(repo.root, after)
         fsio.atomic_write(repo.root / FILE_NAME, after)
         out.wrote = True
     if co_after is not None and co_after != co_before:
         write_codeowners(repo, co_after)
         out.wrote_codeowners = True
-    gitio.crash_point("after-write")
     links = [
         gitio.IndexEntry(gitio.GITLINK, r.pin, r.path)
         for r in results
@@ -733,7 +722,6 @@ def _sync(repo: gitio.Repo, options: Options) -> SyncResult:
         add = _to_stage(repo, {FILE_NAME: after, codeowners.PATH: co_after})
     repo.update_index(links, add)
     out.staged = [e.path for e in links] + add
-    gitio.crash_point("after-index")
     cache.prune()
     out.notes.extend(_checkout(repo, results, work, options.jobs))
     return out
