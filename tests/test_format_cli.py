@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 import bmz_collection.formatting as formatting
-from bmz_collection.cli import main
 from bmz_collection import format_files as format_command
+from bmz_collection.cli import main
 from bmz_collection.rdfnames import RDF_FILES_REGEX, is_rdf_name
 from bmz_collection_hooks.format import main as hook_main
 
@@ -463,3 +463,14 @@ def test_hook_definition_matches_the_rdf_names() -> None:
         "collection.yaml/x.txt",
     ]:
         assert bool(pattern.search(path)) == is_rdf_name(path.rsplit("/", 1)[-1]), path
+
+
+def test_central_collection_formats_only_its_hand_written_head(tmp_path: Path) -> None:
+    from bmz_collection.central import MARKER
+
+    generated = f"{MARKER}\npartners: []\ncollection:\n- id: a/b\n  name:   kept as generated\n"
+    path = tmp_path / "collection.yaml"
+    path.write_bytes(b"type: collection   \nconfig:\n    partners: []\n" + generated.encode())
+    assert main(["format", str(path)]) == 1
+    assert path.read_bytes() == b"type: collection\nconfig:\n  partners: []\n" + generated.encode()
+    assert main(["format", "--check", str(path)]) == 0
