@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-long clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-bench: $(STAMP)
-	for b in bench/validate bench/format bench/sync; do test -x $$b && $(PY) $$b; done
+bench: $(STAMP)  # a few minutes: the ratios against the baselines
+	set -e; for b in bench/validate bench/format bench/sync; do $(PY) $$b; done
+
+bench-long: $(STAMP)  # ~10 minutes: 50k resources, and every crash point
+	set -e; for b in bench/scale bench/crash; do $(PY) $$b; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
