@@ -29,16 +29,17 @@ ENV_KEYS = (
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> str:
-    """Plain git for building fixtures (the code under test uses its own hardened calls)."""
+    """Plain git for building fixtures (the code under test uses its own hardened calls);
+    hooks off, so a partner's trap hooks never fire while a test builds its repositories."""
     res = subprocess.run(
-        ["git", "-c", "protocol.file.allow=always", *args],
+        ["git", "-c", "protocol.file.allow=always", "-c", "core.hooksPath=/dev/null", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
     )
     if check and res.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed: {res.stderr}")
+        raise AssertionError(f"git {' '.join(args)} failed in {cwd}: {res.stderr}")
     return res.stdout.strip()
 
 
@@ -241,14 +242,7 @@ class Central:
         return (self.root / "collection.yaml").read_bytes()
 
     def pins(self) -> dict[str, str]:
-        out = git(self.root, "ls-files", "--stage", "--", "partners/")
-        pins = {}
-        for line in out.splitlines():
-            meta, path = line.split("\t", 1)
-            mode, sha, _ = meta.split()
-            if mode == "160000":
-                pins[path.split("/", 1)[1]] = sha
-        return pins
+        return pins_of(self.root)
 
     def git(self, *args: str, check: bool = True) -> str:
         return git(self.root, *args, check=check)
@@ -277,3 +271,14 @@ def load(data: bytes) -> Any:
 
 def ids(central_bytes: bytes) -> list[str]:
     return [e["id"] for e in load(central_bytes)["collection"]]
+
+
+def pins_of(central: Path) -> dict[str, str]:
+    """Partner id -> pinned commit, from the gitlinks in the central repository's index."""
+    pins = {}
+    for line in git(central, "ls-files", "--stage", "--", "partners/").splitlines():
+        meta, path = line.split("\t", 1)
+        mode, sha, _ = meta.split()
+        if mode == "160000":
+            pins[path.split("/", 1)[1]] = sha
+    return pins

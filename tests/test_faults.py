@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .gitrepos import collection_yaml, entry, load
+from .gitrepos import collection_yaml, entry, load, pins_of
 from .hostile.gitenv import bmz, copy_tree, git, isolate_git
 
 PARTNERS = 50
@@ -51,14 +51,7 @@ class Fleet:
             copy_tree(self.root / "pristine" / live.relative_to(self.root), live)
 
     def pins(self) -> dict[str, str]:
-        out = git(self.central, "ls-files", "--stage", "--", "partners/")
-        pins = {}
-        for line in out.splitlines():
-            meta, path = line.split("\t", 1)
-            mode, sha, _ = meta.split()
-            if mode == "160000":
-                pins[path.split("/", 1)[1]] = sha
-        return pins
+        return pins_of(self.central)
 
     def heads(self) -> dict[str, str]:
         return {pid(i): git(self.remote(pid(i)), "rev-parse", "HEAD") for i in range(PARTNERS)}

@@ -6,22 +6,14 @@ import pytest
 
 from bmz_collection.loading import MAX_BYTES, LoadError, load_mapping, locate
 
+from .hostile.cases import alias_bomb
+
 
 def refuse(raw: bytes) -> tuple[str, int | None, int | None, str]:
     with pytest.raises(LoadError) as info:
         load_mapping(raw, "f.yaml")
     f = info.value.finding
     return f.rule, f.line, f.column, f.message
-
-
-def billion_laughs(levels: int = 9) -> bytes:
-    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-    prev = "a"
-    for i in range(levels):
-        name = chr(ord("b") + i)
-        text += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"
-        prev = name
-    return text.encode()
 
 
 @pytest.mark.parametrize(
@@ -52,7 +44,7 @@ def test_refusals_are_positioned(raw: bytes, rule: str, line: int, column: int) 
 
 
 def test_alias_bomb_fails_fast() -> None:
-    rule, _, _, message = refuse(billion_laughs())
+    rule, _, _, message = refuse(alias_bomb().encode())
     assert rule == "yaml-too-many-nodes"
     assert "alias" in message
 

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ..gitrepos import ENV_KEYS
+from ..gitrepos import ENV_KEYS, git
+
+__all__ = ["git"]
 
 
 def isolate_git(mp: pytest.MonkeyPatch, root: Path) -> None:
@@ -30,20 +32,6 @@ def isolate_git(mp: pytest.MonkeyPatch, root: Path) -> None:
         mp.setenv(f"GIT_{who}_NAME", "Partner")
         mp.setenv(f"GIT_{who}_EMAIL", "partner@example.org")
         mp.setenv(f"GIT_{who}_DATE", "2024-01-01T00:00:00Z")
-
-
-def git(cwd: Path, *args: str, check: bool = True) -> str:
-    """Fixture git with hooks off (a partner's trap hooks must not fire while we build)."""
-    res = subprocess.run(
-        ["git", "-c", "protocol.file.allow=always", "-c", "core.hooksPath=/dev/null", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if check and res.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed in {cwd}: {res.stderr}")
-    return res.stdout.strip()
 
 
 def copy_tree(source: Path, target: Path) -> None:
