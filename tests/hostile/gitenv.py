@@ -11,7 +11,7 @@ import pytest
 
 from ..gitrepos import ENV_KEYS, git
 
-__all__ = ["git"]
+__all__ = ["bmz", "copy_tree", "git", "isolate_git"]
 
 
 def isolate_git(mp: pytest.MonkeyPatch, root: Path) -> None:
