@@ -170,12 +170,7 @@ def check_document(doc: Document, relpath: str, tree: Tree) -> list[Finding]:
     ctx = Context(
         doc.file, tree, posixpath.dirname(relpath), version if isinstance(version, str) else None
     )
-    findings = check_resource(doc.data, ctx)
-    if doc.data.get("type") == "collection":
-        findings.append(
-            Finding(doc.file, Severity.ERROR, "type-collection", "unexpected collection", ("type",))
-        )
-    return position(findings, {doc.file: doc})
+    return position(check_resource(doc.data, ctx), {doc.file: doc})
 
 
 @dataclass
