@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import bmz_collection.formatting as formatting
+from bmz_collection import batch
 from bmz_collection import format_files as format_command
 from bmz_collection.cli import main
 from bmz_collection.rdfnames import RDF_FILES_REGEX, is_rdf_name
@@ -411,7 +412,7 @@ def test_many_files_use_worker_processes_with_the_same_results(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(format_command, "PARALLEL_MIN_FILES", 4)
-    monkeypatch.setattr(format_command, "_cpus", lambda: 2)
+    monkeypatch.setattr(batch, "cpus", lambda: 2)
     files = [
         write(repo / f"r{i:02d}" / "rdf.yaml", MESSY if i % 3 else CANONICAL) for i in range(24)
     ]

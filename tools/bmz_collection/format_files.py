@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from .batch import Located
     from .formatting import Style
 
 PARALLEL_MIN_FILES = 48
@@ -27,21 +28,19 @@ def format_paths(
 ) -> int:
     """``bmz format`` and the ``bmz-format`` hook: 0 nothing to do, 1 changed (or would
     change), 2 when a file cannot be read as YAML or cannot be formatted safely."""
-    from . import rdfnames
-    from .errors import UsageError
+    from . import batch
 
-    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
-    if missing:
-        raise UsageError(f"no such file or folder: {missing[0]}")
-    files = list(dict.fromkeys(rdfnames.expand(paths)))
+    repos = batch.Repos()
+    files = [repos.locate(f) for f in batch.collect(paths)]
     write = not (check or diff)
-    style_for = _StyleFinder()
-    tasks = [(str(f), style_for(f), write, diff, upgrade) for f in files]
-    results = _run_tasks(tasks)
+    styles = _Styles()
+    tasks = [(f, styles.of(f.root), write, diff, upgrade) for f in files]
+    results = batch.run(_format_one, tasks, min_items=PARALLEL_MIN_FILES)
 
     changed = errors = 0
     listing = err if diff else out
-    for (name, *_), (status, message, patch) in zip(tasks, results, strict=True):
+    for (file, *_), (status, message, patch) in zip(tasks, results, strict=True):
+        name = str(file.path)
         if status == "error":
             errors += 1
             err.write(message + "\n")
@@ -68,57 +67,25 @@ def _summary(total: int, changed: int, errors: int, write: bool) -> str:
     return "bmz format: " + ", ".join(parts)
 
 
-class _StyleFinder:
-    """The style of the repository holding a file (its pyproject.toml), read once per run."""
+class _Styles:
+    """The style of each repository (its pyproject.toml), read once per run."""
 
     def __init__(self) -> None:
-        self.roots: dict[Path, Path] = {}
-        self.styles: dict[Path, Style] = {}
+        self._styles: dict[Path, Style] = {}
 
-    def __call__(self, file: Path) -> Style:
+    def of(self, root: Path) -> Style:
         from .formatting import load_style
-        from .fsio import find_repo_root
 
-        root = self.roots.get(file.parent)
-        if root is None:
-            root = self.roots[file.parent] = find_repo_root(file)
-        style = self.styles.get(root)
+        style = self._styles.get(root)
         if style is None:
-            style = self.styles[root] = load_style(root)
+            style = self._styles[root] = load_style(root)
         return style
 
 
-Task = tuple[str, "Style", bool, bool, bool]
+Task = tuple["Located", "Style", bool, bool, bool]
 """(file, style, write, diff, upgrade)."""
 Result = tuple[str, str, str]
 """(status: "same", "changed" or "error"; the error line; the diff)."""
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
-def _run_tasks(tasks: list[Task]) -> list[Result]:
-    """In this process, or on every core when there are enough files to pay for the
-    workers (forked: they start in milliseconds with everything already imported)."""
-    import multiprocessing
-
-    cpus = _cpus()
-    if (
-        len(tasks) < PARALLEL_MIN_FILES
-        or cpus < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return [_format_one(t) for t in tasks]
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = cpus
-    chunk = max(1, len(tasks) // (workers * 4))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_format_one, tasks, chunksize=chunk))
 
 
 def _format_one(task: Task) -> Result:
@@ -127,18 +94,20 @@ def _format_one(task: Task) -> Result:
     from .errors import FatalError
     from .findings import Finding, Severity
     from .formatting import FormatError, format_document
-    from .fsio import atomic_write, leads_outside
+    from .fsio import FileTree, atomic_write
     from .loading import LoadError, load_mapping, read_file
+    from .tree import Kind
     from .upgrade import UpgradeError, upgrade_text
 
-    name, style, write, want_diff, upgrade = task
-    path = Path(name)
+    file, style, write, want_diff, upgrade = task
+    path, name = file.path, str(file.path)
 
     def failed(rule: str, message: str) -> Result:
         return "error", Finding(name, Severity.ERROR, rule, message).one_line(), ""
 
     try:
-        if leads_outside(path):  # a partner's link must not make us write someone else's file
+        # a partner's link must not make us write someone else's file
+        if FileTree(file.root).kind(file.relpath) is Kind.OUTSIDE:
             return failed("path-outside", "a symlink leading outside its repository; not read")
         if not path.is_file():
             return failed("file-unreadable", "not a regular file")

@@ -113,16 +113,6 @@ def find_repo_root(start: Path) -> Path:
     return here
 
 
-def leads_outside(path: Path) -> bool:
-    """Whether ``path`` is (or goes through) a symlink leading out of the repository that
-    holds it: such a file is neither read nor written."""
-    path = Path(path)
-    folder = path.parent.resolve()
-    root = find_repo_root(folder)
-    relpath = (folder / path.name).relative_to(root).as_posix()
-    return FileTree(root).kind(relpath) is Kind.OUTSIDE
-
-
 class FileTree:
     """A repository on disk. Symlinks are followed only while they stay inside the root."""
 

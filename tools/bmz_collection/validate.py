@@ -7,7 +7,6 @@ what ``bmz validate`` calls for a file on disk. Both run the same code on the sa
 from __future__ import annotations
 
 import enum
-import gc
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,9 +14,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import jsonschemas as schemas
+from .batch import Located
 from .checks import run_checks
 from .checks.context import Context
 from .findings import Finding, Severity, unique_sorted
+from .fsio import FileTree
 from .loading import Document, LoadError, load_mapping, read_file
 from .resolve import Entry, collection_id_of, entry_lists, resolve_collection
 from .tree import Kind as TreeKind
@@ -203,50 +204,11 @@ def check_file(path: Path, display: str, tree: Tree, relpath: str) -> FileResult
 
 
 PARALLEL_MIN_FILES = 200
-"""Below this, a second process costs more than it saves (fork + pickling ~15 ms here)."""
+"""Below this, worker processes cost more than they save (fork + pickling ~15 ms here)."""
 
 
-def check_files(files: list[Path]) -> list[FileResult]:
-    """Check files in this process; repository roots are looked up once per folder."""
-    from . import fsio
-
-    roots: dict[Path, tuple[Path, Tree]] = {}
-    results: list[FileResult] = []
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # loading allocates many small objects and frees none: pausing gc is 3x faster
-    try:
-        for file in files:
-            folder = file.parent.resolve()
-            if folder not in roots:
-                root = fsio.find_repo_root(folder)
-                roots[folder] = (root, fsio.FileTree(root))
-            root, tree = roots[folder]
-            relpath = (folder / file.name).relative_to(root).as_posix()
-            results.append(check_file(file, str(file), tree, relpath))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return results
-
-
-def check_files_parallel(files: list[Path]) -> list[FileResult]:
-    """Both cores for large batches: a forked worker takes the second half of the files."""
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if (
-        len(files) < PARALLEL_MIN_FILES
-        or (cpus or 1) < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return check_files(files)
-    half = len(files) // 2
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        second = pool.submit(check_files, files[half:])
-        first = check_files(files[:half])
-        return first + second.result()
+def _check_located(file: Located) -> FileResult:
+    return check_file(file.path, str(file.path), FileTree(file.root), file.relpath)
 
 
 def validate_paths(
@@ -254,15 +216,12 @@ def validate_paths(
 ) -> int:
     """``bmz validate`` and the hook: every file in one process tree; 0 valid, 1 findings,
     2 when a file cannot be read as YAML (or does not exist)."""
-    from . import rdfnames, report
-    from .errors import UsageError
+    from . import batch, report
     from .findings import strict as make_strict
 
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise UsageError(f"no such file or folder: {missing[0]}")
-    files = list(rdfnames.expand(paths))
-    results = check_files_parallel(files)
+    repos = batch.Repos()
+    files = [repos.locate(f) for f in batch.collect(paths)]
+    results = batch.run(_check_located, files, min_items=PARALLEL_MIN_FILES)
     # a file reached both directly and as another's rdf_source reports its problems once
     findings = unique_sorted(f for r in results for f in r.findings)
     if strict:
