@@ -86,3 +86,27 @@ def run(fn: Callable[[T], R], items: Sequence[T], *, min_items: int) -> list[R]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def read(file: Located) -> bytes:
+    """A named file's bytes for ``load_mapping``, or LoadError with the one finding that says
+    why not: a symlink leading out of its repository (never read, never written through), not a
+    regular file (a FIFO would block, ``/dev/zero`` would fill memory), too large, unreadable."""
+    from .findings import Finding, Severity
+    from .fsio import FileTree
+    from .loading import LoadError, read_file
+    from .tree import Kind
+
+    name = str(file.path)
+
+    def refuse(rule: str, message: str) -> LoadError:
+        return LoadError(Finding(name, Severity.ERROR, rule, message))
+
+    if FileTree(file.root).kind(file.relpath) is Kind.OUTSIDE:
+        raise refuse("path-outside", "a symlink leading outside its repository; not read")
+    try:
+        if not file.path.is_file():
+            raise refuse("file-unreadable", "not a regular file")
+        return read_file(file.path, name)
+    except OSError as exc:
+        raise refuse("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None

@@ -90,13 +90,13 @@ Result = tuple[str, str, str]
 
 def _format_one(task: Task) -> Result:
     """Read, format, check and (when asked) write one file. Any failure leaves it as it was."""
+    from .batch import read
     from .central import split as split_central
     from .errors import FatalError
     from .findings import Finding, Severity
     from .formatting import FormatError, format_document
-    from .fsio import FileTree, atomic_write
-    from .loading import LoadError, load_mapping, read_file
-    from .tree import Kind
+    from .fsio import atomic_write
+    from .loading import LoadError, load_mapping
     from .upgrade import UpgradeError, upgrade_text
 
     file, style, write, want_diff, upgrade = task
@@ -106,14 +106,7 @@ def _format_one(task: Task) -> Result:
         return "error", Finding(name, Severity.ERROR, rule, message).one_line(), ""
 
     try:
-        # a partner's link must not make us write someone else's file
-        if FileTree(file.root).kind(file.relpath) is Kind.OUTSIDE:
-            return failed("path-outside", "a symlink leading outside its repository; not read")
-        if not path.is_file():
-            return failed("file-unreadable", "not a regular file")
-        raw = read_file(path, name)
-    except OSError as exc:
-        return failed("file-unreadable", f"cannot read the file: {exc.strerror or exc}")
+        raw = read(file)
     except LoadError as exc:
         return "error", exc.finding.one_line(), ""
     # A central collection.yaml: only its hand-written head is ours to format. The generated

@@ -19,9 +19,8 @@ from .checks import run_checks
 from .checks.context import Context
 from .findings import Finding, Severity, unique_sorted
 from .fsio import FileTree
-from .loading import Document, LoadError, load_mapping, read_file
+from .loading import Document, LoadError, load_mapping
 from .resolve import Entry, collection_id_of, entry_lists, resolve_collection
-from .tree import Kind as TreeKind
 from .tree import Tree
 
 KNOWN_TYPES = ("model", "dataset", "application", "notebook")
@@ -181,34 +180,19 @@ class FileResult:
     readable: bool = True
 
 
-def check_file(path: Path, display: str, tree: Tree, relpath: str) -> FileResult:
-    if tree.kind(relpath) is TreeKind.OUTSIDE:
-        message = "a symlink leading outside its repository; not read"
-        return FileResult(
-            display, [Finding(display, Severity.ERROR, "path-outside", message)], False
-        )
+def check_file(file: Located) -> FileResult:
+    from .batch import read
+
+    display = str(file.path)
     try:
-        raw = read_file(path, display)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return FileResult(
-            display, [Finding(display, Severity.ERROR, "file-unreadable", reason)], False
-        )
+        doc = load_mapping(read(file), display)
     except LoadError as exc:
         return FileResult(display, [exc.finding], False)
-    try:
-        doc = load_mapping(raw, display)
-    except LoadError as exc:
-        return FileResult(display, [exc.finding], False)
-    return FileResult(display, check_document(doc, relpath, tree))
+    return FileResult(display, check_document(doc, file.relpath, FileTree(file.root)))
 
 
 PARALLEL_MIN_FILES = 200
 """Below this, worker processes cost more than they save (fork + pickling ~15 ms here)."""
-
-
-def _check_located(file: Located) -> FileResult:
-    return check_file(file.path, str(file.path), FileTree(file.root), file.relpath)
 
 
 def validate_paths(
@@ -221,7 +205,7 @@ def validate_paths(
 
     repos = batch.Repos()
     files = [repos.locate(f) for f in batch.collect(paths)]
-    results = batch.run(_check_located, files, min_items=PARALLEL_MIN_FILES)
+    results = batch.run(check_file, files, min_items=PARALLEL_MIN_FILES)
     # a file reached both directly and as another's rdf_source reports its problems once
     findings = unique_sorted(f for r in results for f in r.findings)
     if strict:
