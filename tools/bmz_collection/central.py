@@ -492,6 +492,30 @@ def _cut(generated: str) -> tuple[str, str]:
     return generated[: m.start()], "" if m.group(1) else rest
 
 
+def generated_text(raw: bytes | None) -> str:
+    """The generated part of a ``collection.yaml`` as text; "" when there is none, or when a
+    doubled marker means nothing below it can be trusted."""
+    if raw is None:
+        return ""
+    try:
+        part = split(raw)[1]
+    except FatalError:
+        return ""
+    return part.decode("utf-8", "replace") if part else ""
+
+
+def generated_resources(generated: str, file: str = FILE_NAME) -> list[dict[str, Any]]:
+    """The published resources of a generated part, as data (FatalError if it does not load)."""
+    if not generated.strip():
+        return []
+    try:
+        data = parse(generated, file)
+    except LoadError as exc:
+        raise FatalError(exc.finding.one_line()) from None
+    items = data.get("collection") if isinstance(data, dict) else None
+    return [e for e in items or [] if isinstance(e, dict)]
+
+
 def generated_entries(generated: str) -> dict[str, str]:
     """Each entry's lines in a generated part, by id: the inverse of joining ``render_entry``
     texts. Read from text, not YAML: entries start at the list's own indentation, and only

@@ -65,16 +65,7 @@ def compare(
     compared by their lines, in one pass over each text; without ``fields`` the changed
     fields are not named (a count is enough for the text report)."""
 
-    def generated(raw: bytes | None) -> str:
-        if raw is None:
-            return ""
-        try:
-            part = central.split(raw)[1]
-        except Exception:  # a marker twice: nothing trustworthy to read
-            return ""
-        return part.decode("utf-8", "replace") if part else ""
-
-    old_text, new_text = generated(before), generated(after)
+    old_text, new_text = central.generated_text(before), central.generated_text(after)
     out: dict[str, ResourceChanges] = {}
     if old_text == new_text:
         return out

@@ -157,7 +157,7 @@ def summarise(repo: Repo, old: State, new: State) -> Summary:
         if status in (s.UPDATED, s.ADDED):
             p.reviewers = codeowners.reviewers(new.codeowners, pid)
         partners.append(p)
-    total = len(central.generated_entries(_generated(new.raw)))
+    total = len(central.generated_entries(central.generated_text(new.raw)))
     title = f"bmz diff: {old.label} → {new.label}"
     return s.Summary(
         title,
@@ -182,18 +182,6 @@ def _history(p: PartnerChange, git_dir: Path, old: str, new: str) -> None:
     subjects = g.commit_subjects(git_dir, old, new, limit=MAX_SUBJECTS + 1)
     p.subjects = subjects[:MAX_SUBJECTS]
     p.more_subjects = len(subjects) > MAX_SUBJECTS
-
-
-def _generated(raw: bytes | None) -> str:
-    from .. import central
-
-    if raw is None:
-        return ""
-    try:
-        part = central.split(raw)[1]
-    except Exception:
-        return ""
-    return part.decode("utf-8", "replace") if part else ""
 
 
 def _section(raw: bytes | None) -> bytes | None:

@@ -58,7 +58,7 @@ def _entries(path: object) -> tuple[list[dict[str, object]], str]:
     from .. import central
     from ..errors import FatalError, UsageError
     from ..fsio import FileTree, find_repo_root
-    from ..loading import LoadError, load_mapping, parse
+    from ..loading import LoadError, load_mapping
     from ..resolve import collection_id_of
     from ..validate import check_collection
 
@@ -67,14 +67,8 @@ def _entries(path: object) -> tuple[list[dict[str, object]], str]:
     if not file.is_file():
         raise UsageError(f"no collection file at {path}")
     raw = file.read_bytes()
-    _head, generated = central.split(raw)
-    if generated is not None:
-        try:
-            data = parse(generated.decode("utf-8"), str(file))
-        except (LoadError, UnicodeDecodeError) as exc:
-            raise FatalError(f"{file}: the generated part does not load: {exc}") from None
-        items = data.get("collection") if isinstance(data, dict) else None
-        return [e for e in items or [] if isinstance(e, dict)], str(file)
+    if central.split(raw)[1] is not None:
+        return central.generated_resources(central.generated_text(raw), str(file)), str(file)
     try:
         doc = load_mapping(raw, str(file))
     except LoadError as exc:

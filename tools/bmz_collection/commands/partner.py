@@ -404,7 +404,6 @@ def show_partner(start: Path, pid: str) -> dict[str, Any]:
     pins: `bmz sync --check` says whether the file is current)."""
     from .. import central, codeowners, gitio, sync
     from ..errors import FatalError
-    from ..loading import LoadError, parse
 
     repo = gitio.Repo.discover(start, allow_local=True)
     _, cf = sync.load_central(repo)
@@ -419,12 +418,7 @@ def show_partner(start: Path, pid: str) -> dict[str, Any]:
             f"partner {pid!r} has no details in the generated part of {central.FILE_NAME} "
             "(run `bmz sync --no-fetch`)"
         )
-    try:
-        data = parse(generated, central.FILE_NAME) if generated.strip() else {}
-    except LoadError as exc:
-        raise FatalError(exc.finding.one_line()) from None
-    items = data.get("collection") if isinstance(data, dict) else None
-    entries = [e for e in items or [] if isinstance(e, dict)]
+    entries = central.generated_resources(generated)
     tags = central.resource_tags(entries)
     own = sum(1 for rid in tags if rid.startswith(pid + "/"))
     tagged = central.tagged_from_others(pid, details, tags)
