@@ -1,36 +1,19 @@
-"""pre-commit entry point ``bmz-validate``: the files pre-commit passes, checked like
-``bmz validate`` does (the same library call), with text output."""
+"""pre-commit entry point ``bmz-validate``: ``bmz validate`` on the files pre-commit passes
+(options such as ``--strict`` or ``--format github`` go in the hook's ``args``)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from bmz_collection.errors import FatalError
-from bmz_collection.validate import validate_paths
+from bmz_collection.cli import main as bmz
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bmz-validate", description=__doc__)
-    parser.add_argument("files", nargs="*", metavar="FILE")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text")
-    args = parser.parse_args(argv)
-    if not args.files:
-        return 0
-    try:
-        return validate_paths(
-            [Path(f) for f in args.files],
-            fmt=args.format,
-            strict=args.strict,
-            out=sys.stdout,
-            err=None,
-        )
-    except FatalError as exc:
-        print(f"bmz-validate: error: {exc}", file=sys.stderr)
-        return 2
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not any(not a.startswith("-") for a in args):
+        return 0  # no files: nothing to validate
+    return bmz(["validate", "--quiet", *args])
 
 
 if __name__ == "__main__":
