@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m bmz_collection.demo
+	$(PY) -m bmz_collection.cli.demo
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -14,7 +14,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repo", metavar="DIR", default=".", help="the central repository (.)")
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    from bmz_collection.cli import main as bmz
+    from bmz_collection.cli.main import main as bmz
 
     return bmz(["sync", "--no-fetch", "--check", "--repo", args.repo])
 

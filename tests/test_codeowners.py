@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection import codeowners
-from bmz_collection.codeowners import BEGIN, END, Owners
+from bmz_collection.core import codeowners
+from bmz_collection.core.codeowners import BEGIN, END, Owners
 
 from .gitrepos import Central, entry, git_env, make_central, make_partner
 

@@ -11,7 +11,7 @@ from pathlib import Path
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     proc = subprocess.run(
-        [sys.executable, "-m", "bmz_collection.demo"],
+        [sys.executable, "-m", "bmz_collection.cli.demo"],
         capture_output=True,
         text=True,
         env=env,
@@ -33,7 +33,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
 def test_project_hooks_cover_the_same_names_as_the_published_ones() -> None:
     from ruamel.yaml import YAML
 
-    from bmz_collection.rdfnames import RDF_FILES_REGEX
+    from bmz_collection.core.rdfnames import RDF_FILES_REGEX
 
     root = Path(__file__).resolve().parents[1]
     config = YAML(typ="safe").load((root / ".pre-commit-config.yaml").read_text())

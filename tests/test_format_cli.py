@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-import bmz_collection.formatting as formatting
-from bmz_collection import batch
-from bmz_collection import format_files as format_command
-from bmz_collection.cli import main
-from bmz_collection.rdfnames import RDF_FILES_REGEX, is_rdf_name
+import bmz_collection.core.formatting as formatting
+from bmz_collection.cli.main import main
+from bmz_collection.core.rdfnames import RDF_FILES_REGEX, is_rdf_name
+from bmz_collection.engine import batch
+from bmz_collection.engine import format_files as format_command
 from bmz_collection_hooks.format import main as hook_main
 
 MESSY = """\
@@ -467,7 +467,7 @@ def test_hook_definition_matches_the_rdf_names() -> None:
 
 
 def test_central_collection_formats_only_its_hand_written_head(tmp_path: Path) -> None:
-    from bmz_collection.central import MARKER
+    from bmz_collection.core.central import MARKER
 
     generated = f"{MARKER}\npartners: []\ncollection:\n- id: a/b\n  name:   kept as generated\n"
     path = tmp_path / "collection.yaml"

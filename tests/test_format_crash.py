@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection import fsio
+from bmz_collection.io import fsio
 
 from .hostile import crashpoints
 from .hostile.gitenv import git, isolate_git

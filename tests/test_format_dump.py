@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bmz_collection.formatting import Style, dump_canonical, format_text
-from bmz_collection.loading import parse
+from bmz_collection.core.formatting import Style, dump_canonical, format_text
+from bmz_collection.core.loading import parse
 
 ENTRY = {
     "id": "ilastik/covid_if",

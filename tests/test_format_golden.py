@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection.formatting import format_text, load_style
+from bmz_collection.core.formatting import format_text, load_style
 
 GOLDEN = Path(__file__).parent / "fixtures" / "format"
 CASES = sorted(p for p in GOLDEN.iterdir() if (p / "before.yaml").is_file())
@@ -75,7 +75,7 @@ def test_pure_python_scanner_gives_the_same_result(
     case: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without ruamel.yaml.clib the pure-Python scanner is used; the result is the same."""
-    import bmz_collection.formatting as formatting
+    import bmz_collection.core.formatting as formatting
 
     style = load_style(case)
     before = read(case / "before.yaml")

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bmz_collection.formatting import Style, comments, dump_canonical, format_text
-from bmz_collection.loading import LoadError, parse
+from bmz_collection.core.formatting import Style, comments, dump_canonical, format_text
+from bmz_collection.core.loading import LoadError, parse
 
 WORDS = st.sampled_from(
     ["alpha", "beta", "gamma", "delta", "nuclei", "unet", "x", "id", "name", "tags", "v0.2"]

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from bmz_collection.formatting import Style, comments, format_text
-from bmz_collection.loading import decode, parse
+from bmz_collection.core.formatting import Style, comments, format_text
+from bmz_collection.core.loading import decode, parse
 
 from .realworld import REAL_WORLD, needs_real_world
 

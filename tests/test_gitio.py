@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection import gitio
-from bmz_collection.errors import FatalError
-from bmz_collection.tree import Kind
+from bmz_collection.core.errors import FatalError
+from bmz_collection.core.tree import Kind
+from bmz_collection.io import gitio
 
 from .gitrepos import git, git_env, make_central, make_partner
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection import fsio
+from bmz_collection.io import fsio
 
 from .gitrepos import collection_yaml, entry, load
 from .hostile.cases import (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection.cli import main
+from bmz_collection.cli.main import main
 
 COLLECTION = """\
 format_version: 0.2.3

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection import central as central_mod
+from bmz_collection.core import central as central_mod
 
 from .gitrepos import Central, entry, git, git_env, ids, load, make_central, make_partner
 
@@ -289,7 +289,7 @@ def test_the_central_registry_cannot_leave_partners(central: Central) -> None:
 def test_an_interrupted_add_is_rolled_back(
     central: Central, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bmz_collection import sync
+    from bmz_collection.engine import sync
 
     before = snapshot(central)
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bmz_collection import central as central_mod
-from bmz_collection.loading import load_mapping
+from bmz_collection.core import central as central_mod
+from bmz_collection.core.loading import load_mapping
 
 from .gitrepos import (
     Central,

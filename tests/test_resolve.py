@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection.fsio import FileTree
-from bmz_collection.loading import load_mapping
-from bmz_collection.resolve import Resolution, resolve_collection
-from bmz_collection.tree import Kind, join_inside
+from bmz_collection.core.loading import load_mapping
+from bmz_collection.core.resolve import Resolution, resolve_collection
+from bmz_collection.core.tree import Kind, join_inside
+from bmz_collection.io.fsio import FileTree
 
 
 class MemTree:

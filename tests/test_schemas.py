@@ -14,13 +14,13 @@ import jsonschema_rs
 import pytest
 from referencing import Registry, Resource
 
-from bmz_collection import jsonschemas as schemas
-from bmz_collection.cli import main
-from bmz_collection.findings import Finding
-from bmz_collection.fsio import FileTree
-from bmz_collection.loading import load_mapping
-from bmz_collection.resolve import resolve_collection
-from bmz_collection.validate import Kind, detect_kind, resource_schema
+from bmz_collection.cli.main import main
+from bmz_collection.core import jsonschemas as schemas
+from bmz_collection.core.findings import Finding
+from bmz_collection.core.loading import load_mapping
+from bmz_collection.core.resolve import resolve_collection
+from bmz_collection.engine.validate import Kind, detect_kind, resource_schema
+from bmz_collection.io.fsio import FileTree
 
 from .realworld import REAL_WORLD, needs_real_world, partner_files
 

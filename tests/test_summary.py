@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection import summary
-from bmz_collection.findings import Finding, Severity
+from bmz_collection.core.findings import Finding, Severity
+from bmz_collection.report import summary
 
 from .gitrepos import Central, PartnerRepo, git, git_env, make_central
 
@@ -171,8 +171,8 @@ def test_compare_links_only_for_github(url: str, repo: str | None) -> None:
 
 
 def test_compare_reads_the_generated_parts() -> None:
-    from bmz_collection import central
-    from bmz_collection.central import Partner, PartnerBlock
+    from bmz_collection.core import central
+    from bmz_collection.core.central import Partner, PartnerBlock
 
     def raw(entries: list[dict[str, object]], logo: str = "L") -> bytes:
         block = PartnerBlock(Partner("p", "p"), {"logo": logo}, entries=entries)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection import central as central_mod
+from bmz_collection.core import central as central_mod
 
 from .gitrepos import (
     Central,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection.loading import load_mapping
+from bmz_collection.core.loading import load_mapping
 
 from .gitrepos import PartnerRepo, git, git_env, load, make_central
 from .realworld import needs_real_world, partner_files

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection.cli import main
-from bmz_collection.fsio import FileTree
-from bmz_collection.upgrade import upgrade_text
-from bmz_collection.validate import check_collection
+from bmz_collection.cli.main import main
+from bmz_collection.engine.upgrade import upgrade_text
+from bmz_collection.engine.validate import check_collection
+from bmz_collection.io.fsio import FileTree
 
 OLD = """\
 # An ImJoy-era partner collection

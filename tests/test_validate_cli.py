@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection.cli import main
+from bmz_collection.cli.main import main
 
 GOOD_APP = """\
 format_version: 0.2.3

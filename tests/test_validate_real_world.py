@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection.cli import main
-from bmz_collection.fsio import FileTree
-from bmz_collection.loading import load_mapping
-from bmz_collection.validate import check_collection
+from bmz_collection.cli.main import main
+from bmz_collection.core.loading import load_mapping
+from bmz_collection.engine.validate import check_collection
+from bmz_collection.io.fsio import FileTree
 
 from .realworld import REAL_WORLD, needs_real_world, partner_files
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from bmz_collection import scaffold, workflows
-from bmz_collection.loading import parse
+from bmz_collection.core.loading import parse
+from bmz_collection.engine import scaffold, workflows
 
 from .gitrepos import Central, git, git_env, make_central, make_partner
 

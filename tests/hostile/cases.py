@@ -34,8 +34,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bmz_collection.gitio import MAX_BLOB
-from bmz_collection.loading import MAX_BYTES
+from bmz_collection.core.loading import MAX_BYTES
+from bmz_collection.io.gitio import MAX_BLOB
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ class _HalfWriter:
 
 
 def install(plan: Plan) -> None:
-    from bmz_collection import gitio
+    from bmz_collection.io import gitio
 
     real_run = gitio.Git.run
 

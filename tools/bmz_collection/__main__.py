@@ -1,3 +1,3 @@
-from .cli import main
+from bmz_collection.cli.main import main
 
 raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""``bmz init [DIR]``: create a central repository."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+HELP = """\
+Create a central catalogue repository in DIR (default: the current folder), running
+`git init` when DIR is not a repository yet: collection.yaml (a hand-written head with an
+empty partner registry, and the part `bmz sync` generates), partners/ for the partner
+submodules, and a .pre-commit-config.yaml running the bmz hooks. The new files are staged.
+"""
+
+PARTNERS_README = """\
+# partners/
+
+One git submodule per community partner, at `partners/<partner-id>`, pinned to the last
+partner commit whose collection validated. Managed by `bmz partner add|remove` and `bmz sync`;
+do not edit these folders: the merged `collection.yaml` is generated from the pins.
+"""
+
+PRE_COMMIT_CONFIG = """\
+# Hooks of the central repository. They run the `bmz` installed in this environment
+# (`pip install bmz-collection`); to pin a release instead, use
+#   - repo: https://github.com/<org>/bmz-collection
+#     rev: <tag>
+#     hooks: [{id: bmz-check-collection}, {id: bmz-validate}, {id: bmz-format}]
+repos:
+  - repo: local
+    hooks:
+      - id: bmz-check-collection
+        name: collection.yaml matches the partner pins (bmz sync --no-fetch --check)
+        entry: bmz-check-collection
+        language: system
+        pass_filenames: false
+        always_run: true
+      - id: bmz-validate
+        name: bmz validate
+        entry: bmz-validate
+        language: system
+        files: ^collection\\.yaml$
+      - id: bmz-format
+        name: bmz format
+        entry: bmz-format
+        language: system
+        files: ^collection\\.yaml$
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "init",
+        help="create a central repository",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR")
+    p.add_argument("--id", help="the collection's id (default: from the folder name)")
+    p.add_argument("--name", help="the collection's name (default: from the folder name)")
+    p.add_argument("--description", help="one sentence about the catalogue")
+
+
+def _default_id(folder: Path) -> str:
+    cid = re.sub(r"[^a-z0-9_-]+", "-", folder.name.lower()).strip("-_")
+    return cid or "collection"
+
+
+def run(args: argparse.Namespace) -> int:
+    from bmz_collection.core import central
+    from bmz_collection.core.errors import FatalError
+    from bmz_collection.engine import workflows
+    from bmz_collection.io import fsio, gitio
+
+    folder = Path(args.dir).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FatalError(f"cannot create {folder}: {exc.strerror or exc}") from None
+    folder = folder.resolve()
+    probe = gitio.Git(folder).run("rev-parse", "--show-toplevel", check=False)
+    if probe.returncode != 0:
+        gitio.Git(folder).run("init", "--quiet", what="git init")
+    elif Path(probe.text.strip()).resolve() != folder:
+        raise FatalError(
+            f"{folder} is inside the git repository {probe.text.strip()}; "
+            "give that folder, or one outside it"
+        )
+    repo = gitio.Repo(folder)
+    target = folder / central.FILE_NAME
+    if target.exists():
+        raise FatalError(f"{target} already exists: this is a central repository already")
+    cid = args.id or _default_id(folder)
+    central.check_partner_id(cid)
+    name = args.name or folder.name
+    description = args.description or f"{name}: resources from its community partners."
+    head = central.initial_head(cid=cid, name=name, description=description)
+    central.read(head)  # the head we write must be one the tool accepts
+    created = []
+    fsio.atomic_write(target, central.render(head, []))
+    created.append(central.FILE_NAME)
+    partners = folder / central.PARTNERS_DIR
+    partners.mkdir(exist_ok=True)
+    readme = partners / "README.md"
+    if not readme.exists():
+        fsio.atomic_write(readme, PARTNERS_README.encode())
+        created.append(f"{central.PARTNERS_DIR}/README.md")
+    config = folder / ".pre-commit-config.yaml"
+    if not config.exists():
+        fsio.atomic_write(config, PRE_COMMIT_CONFIG.encode())
+        created.append(".pre-commit-config.yaml")
+    for relpath, content in workflows.central_workflows().items():
+        path = folder / relpath
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fsio.atomic_write(path, content)
+            created.append(relpath)
+    repo.update_index([], created)
+    print(f"Created a central repository in {folder} (staged: {', '.join(created)}).")
+    print("Next: bmz partner add ID https://github.com/ORG/REPO [--branch B] [--collection-file F]")
+    sys.stdout.flush()
+    return 0

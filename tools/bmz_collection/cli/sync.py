@@ -1,0 +1,138 @@
+"""``bmz sync``: advance partner pins to valid commits and regenerate ``collection.yaml``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = """\
+Fetch each partner's branch (in parallel), validate the partner's collection at the new head
+from git objects, advance the partner's pin (its submodule gitlink) only when the collection
+has no errors, and regenerate the merged part of collection.yaml in place from the pins.
+A partner whose new head is broken, or whose fetch fails, keeps its pin and its entries.
+Changes are staged (gitlinks and collection.yaml); nothing is committed.
+
+The generated section of .github/CODEOWNERS asks each partner's maintainers (their
+`github_user` in the partner's collection) to review the partner's pin bumps; the rest of that
+file is yours and stays as it is. The section is added when a partner has maintainers.
+
+--check writes nothing: it compares collection.yaml and the CODEOWNERS section with what the
+pins in the index give (CI and the `bmz-check-collection` hook use `bmz sync --no-fetch --check`).
+
+--summary FILE writes Markdown for a pull request body (`-`: stdout, the text report then goes
+to stderr): totals, each partner's old and new commit with a GitHub compare link, its commits,
+the resources added, removed and changed (with the changed fields), partners held back with
+their errors. `bmz diff` writes the same for any two states of the repository.
+
+Exit codes: 0 all partners current (--check: collection.yaml matches the pins), 1 a partner
+held back (--check: collection.yaml differs), 2 usage or fatal error.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "sync",
+        help="advance partner pins to valid commits; regenerate collection.yaml",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--partner",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only fetch and advance this partner (repeatable); the others keep their pins",
+    )
+    p.add_argument("--no-fetch", action="store_true", help="regenerate from the current pins")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when collection.yaml differs from what the pins give",
+    )
+    p.add_argument("--jobs", type=int, default=8, metavar="N", help="parallel fetches (8)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="per-partner fetch timeout (300)",
+    )
+    p.add_argument("--summary", metavar="FILE", help="write a Markdown summary (`-`: stdout)")
+    p.add_argument(
+        "--allow-local",
+        action="store_true",
+        help="allow partner repositories given as local paths or file:// URLs",
+    )
+    p.add_argument("--repo", metavar="DIR", default=".", help="the central repository (.)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bmz_collection.core import codeowners
+    from bmz_collection.core.central import FILE_NAME
+    from bmz_collection.core.errors import UsageError
+    from bmz_collection.engine.sync import (
+        Options,
+        first_difference,
+        report_lines,
+        summary_line,
+        sync,
+    )
+
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    options = Options(
+        partners=tuple(args.partner),
+        fetch=not args.no_fetch,
+        check=args.check,
+        jobs=args.jobs,
+        allow_local=args.allow_local,
+        timeout=args.timeout,
+        progress=sys.stderr,
+    )
+    result = sync(Path(args.repo), options)
+    out = sys.stderr if args.summary == "-" else sys.stdout
+    for line in report_lines(result):
+        print(line, file=out)
+    if result.check and not result.up_to_date:
+        at = first_difference(result.before, result.after)
+        print(
+            f"{FILE_NAME}:{at}:1: error: differs from what the pinned partner commits give "
+            "(a hand edit of the generated part, or a pin changed without regenerating); "
+            "run `bmz sync --no-fetch` [sync-check]",
+            file=out,
+        )
+    if result.check and not result.codeowners_current:
+        at = codeowners.first_difference(result.codeowners_before, result.codeowners_after)
+        print(
+            f"{codeowners.PATH}:{at}:1: error: the generated section differs from what the "
+            "partners' maintainers at their pins give (a hand edit of the section, or a pin "
+            "changed without regenerating); run `bmz sync --no-fetch` [codeowners-check]",
+            file=out,
+        )
+    print(summary_line(result), file=sys.stderr)
+    if args.summary:
+        from bmz_collection.report import summary
+
+        write_text(args.summary, summary.render(summary.from_sync(result)))
+    return result.exit_code
+
+
+def write_text(target: str, text: str) -> None:
+    """``--summary FILE``: written atomically; ``-`` is stdout."""
+    from pathlib import Path
+
+    from bmz_collection.core.errors import FatalError
+    from bmz_collection.io.fsio import atomic_write
+
+    if target == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        atomic_write(Path(target), text.encode("utf-8"))
+    except OSError as exc:
+        raise FatalError(f"cannot write {target}: {exc.strerror or exc}") from None

@@ -1,0 +1,375 @@
+"""Safe YAML loading with hard limits, and positions for findings on demand.
+
+Validation loads with ruamel's C safe loader (YAML 1.2, as bioimageio.spec does): fast and
+position-free. Only when a file has findings do we compose it once more to look up the line
+and column of each finding's document path, so clean files never pay for positions.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
+
+from bmz_collection.core.findings import DocPath, Finding, Severity, format_path
+
+try:
+    from ruamel.yaml.cyaml import CSafeLoader as _SafeLoader
+except ImportError:  # no ruamel.yaml.clib wheel for this platform: same results, slower
+    from ruamel.yaml.loader import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+MAX_BYTES = 64 * 1024 * 1024
+"""The largest file we read. Real partner collections are at most ~110 kB, but a central
+``collection.yaml`` of 50k resources is ~23 MB and must still validate and format."""
+MAX_DEPTH = 64
+"""Nesting deeper than this is never an RDF; the parser slows down quadratically on it."""
+MAX_NODES = 10_000_000
+"""Expanded node count (aliases counted at every use): stops "billion laughs" documents while
+leaving room for a 50k-resource central collection (~2M nodes)."""
+
+_BOM = b"\xef\xbb\xbf"
+_local = threading.local()
+
+
+class LoadError(Exception):
+    """A file that cannot be read as one YAML mapping; carries its one finding."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.one_line())
+        self.finding = finding
+
+
+@dataclass
+class Document:
+    """A loaded file: its JSON-compatible data and the text positions are computed from."""
+
+    file: str
+    text: str
+    data: dict[str, Any]
+    _root: Node | None = field(default=None, repr=False, compare=False)
+    _composed: bool = field(default=False, repr=False, compare=False)
+
+    def locate(self, finding: Finding, *, key: bool = False) -> Finding:
+        """The finding with its line and column filled in (composing the text once)."""
+        if finding.line is not None or finding.file != self.file:
+            return finding
+        if not self._composed:
+            self._root, self._composed = compose(self.text), True
+        line, col = position(self._root, finding.path, key=key)
+        return finding.at(line, col)
+
+
+def _yaml() -> YAML:
+    # A YAML instance is not thread-safe; sync loads partner files from worker threads.
+    y: YAML | None = getattr(_local, "yaml", None)
+    if y is None:
+        y = YAML(typ="safe", pure=False)
+        _local.yaml = y
+    return y
+
+
+def _fail(
+    file: str, rule: str, message: str, line: int | None = None, col: int | None = None
+) -> LoadError:
+    return LoadError(Finding(file, Severity.ERROR, rule, message, (), line, col))
+
+
+def _load(text: str) -> Any:
+    # The C loader class directly: the YAML() facade builds a new pipeline per call and costs
+    # twice as much per small file. Same constructor and resolver, so the same data and errors.
+    loader = _SafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _too_large(file: str, size: int) -> LoadError:
+    return _fail(file, "yaml-too-large", f"file is {size} bytes, over the limit of {MAX_BYTES}")
+
+
+def read_file(path: Path, file: str) -> bytes:
+    """A file's bytes for ``load_mapping``, read safely: a regular file (OSError otherwise) of
+    at most MAX_BYTES (LoadError otherwise), never read past the limit."""
+    from bmz_collection.io.fsio import FileTooLarge, read_bounded
+
+    try:
+        return read_bounded(path, MAX_BYTES)
+    except FileTooLarge as exc:
+        raise _too_large(file, exc.size) from None
+
+
+def decode(raw: bytes, file: str) -> str:
+    """Bytes to text: UTF-8 only (a BOM is fine), with the position of the first bad byte."""
+    if len(raw) > MAX_BYTES:
+        raise _too_large(file, len(raw))
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = raw[: exc.start]
+        line = head.count(b"\n") + 1
+        col = exc.start - (head.rfind(b"\n") + 1) + 1
+        raise _fail(
+            file, "yaml-encoding", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})", line, col
+        ) from None
+
+
+_INDENTED = re.compile(r"^ {128}", re.MULTILINE)
+_COMPACT = re.compile(r"[-?][ \t]+[-?][ \t]")
+"""Deep block nesting shows as deep indentation, or as compact nested block sequences or
+explicit keys (``- - - x``, ``? ? x``), which nest on one line."""
+_FLOW_PAIR = re.compile(r"\[[^\[\]{}]*\]|\{[^\[\]{}]*\}")
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _flow_may_be_deep(text: str) -> bool:
+    """Whether flow brackets may nest deeper than MAX_DEPTH: innermost pairs are removed level
+    by level at regex speed, so a file with a hundred ``tags: [...]`` lists (one level) costs
+    two passes instead of a full event parse. Brackets left unpaired (quoted ones) say maybe.
+    Quotes can also hide depth; the real parse's recursion guard is the backstop for that."""
+    for _ in range(MAX_DEPTH):
+        text, pairs = _FLOW_PAIR.subn("", text)
+        if not pairs:
+            return _BRACKET.search(text) is not None
+    return True
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Reject absurd nesting before the real parse, with positions; a few regex passes unless
+    the text may be deep (then one event pass, which stops at the first level too deep)."""
+    if not (_INDENTED.search(text) or _COMPACT.search(text) or _flow_may_be_deep(text)):
+        return
+    depth = 0
+    try:
+        for event in _yaml().parse(text):
+            name = type(event).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise _fail(
+                        file,
+                        "yaml-too-deep",
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        mark.line + 1,
+                        mark.column + 1,
+                    )
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except YAMLError:
+        return  # the real parse reports syntax errors with the proper message
+
+
+def _syntax_error(exc: YAMLError, file: str, text: str) -> LoadError:
+    if isinstance(exc, ReaderError):
+        head = text[: exc.position]
+        line, col = head.count("\n") + 1, exc.position - (head.rfind("\n") + 1) + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else int(exc.character)
+        message = f"control character #x{code:04x} is not allowed in YAML text"
+        return _fail(file, "yaml-control-char", message, line, col)
+    if not isinstance(exc, MarkedYAMLError):
+        return _fail(file, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML")
+    mark = exc.problem_mark or exc.context_mark
+    message = str(exc.problem or exc.context or "invalid YAML")
+    rule = "yaml-syntax"
+    if "duplicate key" in message:
+        rule, message = "yaml-duplicate-key", message.split(" with value")[0]
+    elif "could not determine a constructor for the tag" in message:
+        tag = message.split("for the tag", 1)[1].strip()
+        rule, message = "yaml-tag", f"tag {tag} is not allowed"
+    elif "expected a single document" in message or "found another document" in message:
+        rule, message = "yaml-multiple-documents", "expected one YAML document, found several"
+    if mark is None:
+        return _fail(file, rule, message)
+    return _fail(file, rule, message, int(mark.line) + 1, int(mark.column) + 1)
+
+
+def _jsonable(data: Any, file: str) -> Any:
+    """Dates become ISO strings; cycles, non-string keys and alias bombs are refused.
+
+    Aliases stay shared objects, but every consumer (the schema validator, a JSON dump) expands
+    them, so the limit is on the *expanded* size. Sizes are memoised per shared node, so the
+    count costs one visit per distinct node however large the expansion.
+    """
+    active: set[int] = set()
+    done: dict[int, tuple[Any, int]] = {}
+
+    def err(path: DocPath, rule: str, message: str) -> LoadError:
+        return LoadError(Finding(file, Severity.ERROR, rule, message, path))
+
+    def walk(node: Any, path: DocPath) -> tuple[Any, int]:
+        if isinstance(node, (dict, list)):
+            key = id(node)
+            if key in done:
+                return done[key]
+            if key in active:
+                raise err(path, "yaml-recursive-alias", "recursive alias (a node contains itself)")
+            active.add(key)
+            size = 1
+            out: Any
+            if isinstance(node, dict):
+                out = {}
+                for k, v in node.items():
+                    if not isinstance(k, str):
+                        raise err(path, "yaml-key-type", f"key {k!r} is not a string")
+                    out[k], n = walk(v, (*path, k))
+                    size += n
+                    if size > MAX_NODES:
+                        break
+            else:
+                out = []
+                for i, v in enumerate(node):
+                    value, n = walk(v, (*path, i))
+                    out.append(value)
+                    size += n
+                    if size > MAX_NODES:
+                        break
+            if size > MAX_NODES:
+                raise err(
+                    path,
+                    "yaml-too-many-nodes",
+                    f"document expands to more than {MAX_NODES} nodes (alias bomb?)",
+                )
+            active.discard(key)
+            done[key] = (out, size)
+            return out, size
+        if isinstance(node, (datetime.date, datetime.datetime)):
+            return node.isoformat(), 1
+        if isinstance(node, bytes):
+            raise err(path, "yaml-tag", "binary values (!!binary) are not allowed")
+        if isinstance(node, (set, tuple)):
+            raise err(path, "yaml-tag", f"{type(node).__name__} values are not allowed")
+        return node, 1
+
+    try:
+        return walk(data, ())[0]
+    finally:
+        done.clear()  # ``walk`` is a recursive closure, a reference cycle that holds ``done``
+
+
+def parse(text: str, file: str) -> Any:
+    """Any YAML value from text, safely; raises LoadError with a positioned finding."""
+    _check_depth(text, file)
+    try:
+        data = _load(text)
+    except YAMLError as exc:
+        raise _syntax_error(exc, file, text) from None
+    except RecursionError:
+        raise _fail(file, "yaml-too-deep", "nesting too deep") from None
+    except (ValueError, TypeError) as exc:  # e.g. an unhashable complex key
+        raise _fail(file, "yaml-syntax", f"invalid YAML: {exc}") from None
+    try:
+        return _jsonable(data, file)
+    except RecursionError:  # a shape _check_depth did not foresee: still one clear finding
+        raise _fail(file, "yaml-too-deep", "nesting too deep") from None
+    except LoadError as exc:
+        f = exc.finding
+        if f.line is None:
+            root = compose(text)
+            key = f.rule == "yaml-key-type"
+            line, col = _bad_key_position(root, f.path) if key else position(root, f.path)
+            raise LoadError(f.at(line, col)) from None
+        raise
+
+
+def load_mapping(raw: bytes, file: str) -> Document:
+    """The one entry point for RDF files: bytes to a Document whose data is a mapping."""
+    text = decode(raw, file)
+    data = parse(text, file)
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {_kind(data)}"
+        raise _fail(
+            file, "yaml-not-mapping", f"expected a mapping of fields, the document is {kind}", 1, 1
+        )
+    return Document(file, text, data)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    return type(value).__name__
+
+
+def compose(text: str) -> Node | None:
+    try:
+        node: Node | None = _yaml().compose(text)
+    except YAMLError:
+        return None
+    return node
+
+
+def _child(node: Node | None, part: str | int) -> tuple[Node | None, Node | None]:
+    """(key node, value node) of one path step; Nones where the step does not exist."""
+    if isinstance(node, MappingNode) and isinstance(part, str):
+        for key_node, value_node in node.value:
+            if getattr(key_node, "value", None) == part:
+                return key_node, value_node
+    elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None, None
+
+
+def position(root: Node | None, path: DocPath, *, key: bool = False) -> tuple[int, int]:
+    """1-based line and column of the node at ``path`` (its key with ``key``), or of the
+    deepest existing parent when the path goes further than the document."""
+    node = root
+    mark = node.start_mark if node is not None else None
+    for i, part in enumerate(path):
+        key_node, value = _child(node, part)
+        if value is None:
+            break
+        want_key = key and i == len(path) - 1 and key_node is not None
+        mark = (key_node if want_key else value).start_mark  # type: ignore[union-attr]
+        node = value
+    if mark is None:
+        return 1, 1
+    return mark.line + 1, mark.column + 1
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _bad_key_position(root: Node | None, path: DocPath) -> tuple[int, int]:
+    """Of the first key that is not a string in the mapping at ``path`` (the finding names
+    the mapping: the key itself has no document path)."""
+    node = root
+    for part in path:
+        node = _child(node, part)[1]
+    if isinstance(node, MappingNode):
+        for key_node, _ in node.value:
+            if key_node.tag not in (_STR_TAG, _MERGE_TAG) or not isinstance(key_node, ScalarNode):
+                return key_node.start_mark.line + 1, key_node.start_mark.column + 1
+    return position(root, path)
+
+
+def locate(text: str, path: DocPath) -> tuple[int, int]:
+    return position(compose(text), path)
+
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Document",
+    "LoadError",
+    "decode",
+    "format_path",
+    "load_mapping",
+    "locate",
+    "parse",
+    "position",
+    "read_file",
+]

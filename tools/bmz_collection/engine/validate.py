@@ -1,0 +1,219 @@
+"""Validation of RDF files: the kind of a document, its schema, its resolved entries, its rules.
+
+``check_collection`` is what sync calls for a partner at a candidate commit; ``check_file`` is
+what ``bmz validate`` calls for a file on disk. Both run the same code on the same entries.
+"""
+
+from __future__ import annotations
+
+import enum
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from bmz_collection.core import jsonschemas as schemas
+from bmz_collection.core.checks import run_checks
+from bmz_collection.core.checks.context import Context
+from bmz_collection.core.findings import Finding, Severity, unique_sorted
+from bmz_collection.core.loading import Document, LoadError, load_mapping
+from bmz_collection.core.resolve import Entry, collection_id_of, entry_lists, resolve_collection
+from bmz_collection.core.tree import Tree
+from bmz_collection.engine.batch import Located
+from bmz_collection.io.fsio import FileTree
+
+KNOWN_TYPES = ("model", "dataset", "application", "notebook")
+
+
+class Kind(enum.Enum):
+    CENTRAL = "central collection"
+    COLLECTION = "collection"
+    MODEL = "model"
+    RDF = "rdf"
+    RECORD = "catalogue record"
+    """A central catalogue's ``resource.yaml``: review status and versions, not an RDF."""
+
+
+def detect_kind(data: Mapping[str, Any]) -> Kind:
+    """From content, not file name: partners name their files freely."""
+    rtype = data.get("type")
+    is_collection = rtype == "collection" or (rtype is None and bool(entry_lists(data)))
+    if is_collection:
+        config = data.get("config")
+        if isinstance(config, Mapping) and "partners" in config:
+            return Kind.CENTRAL
+        return Kind.COLLECTION
+    if isinstance(data.get("versions"), list) and "format_version" not in data:
+        return Kind.RECORD
+    if rtype == "model":
+        return Kind.MODEL
+    return Kind.RDF
+
+
+def resource_schema(data: Mapping[str, Any]) -> tuple[str, Finding | None]:
+    """The schema for one resource, and a warning when we check it with a looser one."""
+    if data.get("type") != "model":
+        return schemas.RDF, None
+    version = str(data.get("format_version", ""))
+    if version.startswith("0.5."):
+        return schemas.MODEL_05, None
+    if version.startswith("0.4."):
+        return schemas.MODEL_04, None
+    note = Finding(
+        "",
+        Severity.WARNING,
+        "model-format-outdated",
+        f"model format_version {version or '(none)'} predates 0.4; checked as a generic RDF only "
+        "(the catalogue converted these on upload)",
+        ("format_version",),
+    )
+    return schemas.RDF, note
+
+
+def check_resource(data: Mapping[str, Any], ctx: Context) -> list[Finding]:
+    """Schema and rules for one resource; paths relative to the resource."""
+    name, note = resource_schema(data)
+    findings = schemas.validate(data, name, ctx.file)
+    if note is not None:
+        findings.append(Finding(ctx.file, note.severity, note.rule, note.message, note.path))
+    findings.extend(run_checks(data, ctx))
+    return findings
+
+
+@dataclass
+class CollectionResult:
+    document: Document | None
+    entries: list[Entry] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+    @property
+    def config(self) -> dict[str, Any] | None:
+        cfg = self.document.data.get("config") if self.document else None
+        return cfg if isinstance(cfg, dict) else None
+
+
+def check_collection(
+    raw: bytes, relpath: str, tree: Tree, *, collection_id: str | None, display: str
+) -> CollectionResult:
+    """A partner collection as sync sees it: loaded, schema-checked, every entry resolved and
+    checked. Findings are positioned and sorted."""
+    try:
+        doc = load_mapping(raw, display)
+    except LoadError as exc:
+        return CollectionResult(None, [], [exc.finding])
+    return _check_loaded_collection(doc, relpath, tree, collection_id, Kind.COLLECTION)
+
+
+def _check_loaded_collection(
+    doc: Document, relpath: str, tree: Tree, collection_id: str | None, kind: Kind
+) -> CollectionResult:
+    base_dir = posixpath.dirname(relpath)
+    version = doc.data.get("format_version")
+    version = version if isinstance(version, str) else None
+    schema_name = schemas.CENTRAL if kind is Kind.CENTRAL else schemas.COLLECTION
+    findings = schemas.validate(doc.data, schema_name, doc.file)
+    if doc.data.get("type") not in (None, "collection"):
+        findings.append(
+            Finding(
+                doc.file,
+                Severity.ERROR,
+                "type-collection",
+                "a collection must have `type: collection`",
+                ("type",),
+            )
+        )
+    if collection_id is None and kind is Kind.COLLECTION:
+        collection_id = collection_id_of(doc.data)
+        if collection_id is None:
+            findings.append(
+                Finding(
+                    doc.file,
+                    Severity.WARNING,
+                    "collection-id-missing",
+                    "collection has neither `id` nor `config.id`: entry ids cannot be prefixed",
+                )
+            )
+    res = resolve_collection(doc, relpath, tree, collection_id, doc.file)
+    findings.extend(res.findings)
+    documents = {doc.file: doc, **res.sources}
+    for entry in res.entries:
+        dirs = {key: origin.base_dir for key, origin in entry.origins.items()}
+        ctx = Context(doc.file, tree, base_dir, version, dirs)
+        for f in check_resource(entry.data, ctx):
+            origin, path = entry.origin_of(f.path)
+            findings.append(Finding(origin.file, f.severity, f.rule, f.message, path))
+    return CollectionResult(doc, res.entries, position(findings, documents))
+
+
+def position(findings: Iterable[Finding], documents: Mapping[str, Document]) -> list[Finding]:
+    """Fill in line and column from the document each finding belongs to; dedupe; sort."""
+    out = []
+    for f in findings:
+        doc = documents.get(f.file)
+        out.append(doc.locate(f) if doc is not None else f)
+    return unique_sorted(out)
+
+
+def check_document(doc: Document, relpath: str, tree: Tree) -> list[Finding]:
+    """Any RDF file: its kind decides how it is checked."""
+    kind = detect_kind(doc.data)
+    if kind in (Kind.COLLECTION, Kind.CENTRAL):
+        return _check_loaded_collection(doc, relpath, tree, None, kind).findings
+    if kind is Kind.RECORD:
+        return position(schemas.validate(doc.data, schemas.RECORD, doc.file), {doc.file: doc})
+    version = doc.data.get("format_version")
+    ctx = Context(
+        doc.file, tree, posixpath.dirname(relpath), version if isinstance(version, str) else None
+    )
+    return position(check_resource(doc.data, ctx), {doc.file: doc})
+
+
+@dataclass
+class FileResult:
+    file: str
+    findings: list[Finding]
+    readable: bool = True
+
+
+def check_file(file: Located) -> FileResult:
+    from bmz_collection.engine.batch import read
+
+    display = str(file.path)
+    try:
+        doc = load_mapping(read(file), display)
+    except LoadError as exc:
+        return FileResult(display, [exc.finding], False)
+    return FileResult(display, check_document(doc, file.relpath, FileTree(file.root)))
+
+
+PARALLEL_MIN_FILES = 200
+"""Below this, worker processes cost more than they save (fork + pickling ~15 ms here)."""
+
+
+def validate_paths(
+    paths: list[Path], *, fmt: str, strict: bool, out: TextIO, err: TextIO | None
+) -> int:
+    """``bmz validate`` and the hook: every file in one process tree; 0 valid, 1 findings,
+    2 when a file cannot be read as YAML (or does not exist)."""
+    from bmz_collection.core.findings import strict as make_strict
+    from bmz_collection.engine import batch
+    from bmz_collection.report import findings as report
+
+    repos = batch.Repos()
+    files = [repos.locate(f) for f in batch.collect(paths)]
+    results = batch.run(check_file, files, min_items=PARALLEL_MIN_FILES)
+    # a file reached both directly and as another's rdf_source reports its problems once
+    findings = unique_sorted(f for r in results for f in r.findings)
+    if strict:
+        findings = make_strict(findings)
+    report.render(findings, len(files), fmt, out)
+    if err is not None and fmt == "text":
+        err.write(report.summary_line(findings, len(files)) + "\n")
+    if not all(r.readable for r in results):
+        return 2
+    return 1 if any(f.is_error for f in findings) else 0
