@@ -114,7 +114,7 @@ def test_the_linter_does_reject_a_broken_workflow(tmp_path: Path) -> None:
 
 
 def test_templates_are_package_data() -> None:
-    templates = PROJECT / "tools" / "bmz_collection" / "templates"
+    templates = PROJECT / "tools" / "bmz_collection" / "engine" / "templates"
     assert sorted(p.name for p in templates.glob("*.yml")) == [
         "bmz-check.yml",
         "bmz-sync.yml",
@@ -125,7 +125,7 @@ def test_templates_are_package_data() -> None:
         import tomllib
 
         data = tomllib.loads(pyproject)["tool"]["setuptools"]["package-data"]
-        assert "templates/*.yml" in data["bmz_collection"]
+        assert "templates/*.yml" in data["bmz_collection.engine"]
     else:
         assert '"templates/*.yml"' in pyproject
 
