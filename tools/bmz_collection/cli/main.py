@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
 import os
 import sys
-from collections.abc import Sequence
-from typing import NoReturn, Protocol
+from collections.abc import Iterator, Sequence
+from typing import NoReturn, Protocol, TextIO
 
 from bmz_collection import __version__
 from bmz_collection.core.errors import FatalError
@@ -57,19 +59,81 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Command]]:
     return parser, commands
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser, commands = build_parser()
-    args = parser.parse_args(argv)
+class _ReaderGone(io.TextIOBase):
+    """A standard stream whose reader may go away (``bmz outdated | head``). A closed pipe is
+    not an error of the command: from then on its output goes nowhere, the command finishes
+    its work (a sync is never cut short by its reader) and exits with its own code."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.gone = False
+
+    def _closed_pipe(self) -> None:
+        self.gone = True
+        # what the stream still buffers, and the interpreter's flush at exit, go nowhere too
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                self.stream.write(text)
+            except BrokenPipeError:
+                self._closed_pipe()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._closed_pipe()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.stream.encoding
+
+
+@contextlib.contextmanager
+def _tolerate_closed_pipes() -> Iterator[None]:
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _ReaderGone(out), _ReaderGone(err)
     try:
-        return commands[args.command].run(args)
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        sys.stdout, sys.stderr = out, err
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    with _tolerate_closed_pipes():
+        parser, commands = build_parser()
+        args = parser.parse_args(argv)  # --help goes through the same streams
+        return _run(commands[args.command], args)
+
+
+def _run(command: _Command, args: argparse.Namespace) -> int:
+    try:
+        return command.run(args)
     except FatalError as exc:
         print(f"bmz {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_FATAL
     except KeyboardInterrupt:
         print(f"bmz {args.command}: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_FATAL
     except Exception as exc:
         if os.environ.get("BMZ_DEBUG"):
             raise

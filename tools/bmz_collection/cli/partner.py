@@ -36,6 +36,56 @@ details have errors), 2 usage or fatal.
 """
 
 
+ADD_HELP = """\
+Add the partner's repository as the submodule partners/ID, following BRANCH (recorded in
+.gitmodules). The partner's collection file is validated at the head of that branch; only if it
+has no errors is the partner registered in collection.yaml (config.partners) and the merged
+part regenerated. On any failure (errors in the collection, a fetch that fails, Ctrl-C)
+everything is rolled back. The changes are staged; nothing is committed.
+
+Only https:// URLs are accepted; local paths and file:// URLs need --allow-local.
+Exit codes: 0 added, 1 the partner's collection has errors (nothing changed), 2 usage or fatal.
+"""
+
+REMOVE_HELP = """\
+Remove the partner ID: its registry entry in collection.yaml (config.partners), its entries in
+the merged part, its submodule, its .gitmodules section and its git directory. The changes are
+staged; nothing is committed.
+
+Exit codes: 0 removed, 2 usage or fatal (an unknown partner id, for one).
+"""
+
+LIST_HELP = """\
+List the partners of the central repository: id, URL, branch, pinned commit and number of
+resources of each, from collection.yaml and the submodule pins.
+
+Exit codes: 0, 2 usage or fatal.
+"""
+
+SHOW_HELP = """\
+Show the partner ID's page as the catalogue shows it: its details (logo, splash screen,
+predefined tags, ...) from the generated part of collection.yaml, the URL of its page, how many
+resources the page shows (its own, and other partners' resources carrying one of its tags),
+and who reviews its pin.
+
+Exit codes: 0, 1 its page details have errors, 2 usage or fatal.
+"""
+
+
+def _action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    return actions.add_parser(
+        name,
+        help=summary,
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "partner",
@@ -45,9 +95,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
-    add = actions.add_parser("add", help="add a partner (validated first)")
-    add.add_argument("id", metavar="ID")
-    add.add_argument("url", metavar="URL")
+    add = _action(actions, "add", "add a partner (validated first)", ADD_HELP)
+    add.add_argument("id", metavar="ID", help="the partner id: the folder partners/ID")
+    add.add_argument("url", metavar="URL", help="the partner repository (https://)")
     add.add_argument("--branch", default="main", help="the partner's branch (main)")
     add.add_argument(
         "--collection-file",
@@ -56,18 +106,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="the collection file in the partner repository (collection.yaml)",
     )
     add.add_argument("--allow-local", action="store_true", help="allow local paths and file://")
-    add.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS")
-    add.add_argument("--repo", metavar="DIR", default=".")
-    remove = actions.add_parser("remove", help="remove a partner")
-    remove.add_argument("id", metavar="ID")
-    remove.add_argument("--repo", metavar="DIR", default=".")
-    listing = actions.add_parser("list", help="list partners")
+    add.add_argument(
+        "--timeout", type=float, default=300.0, metavar="SECONDS", help="fetch timeout (300)"
+    )
+    add.add_argument("--repo", metavar="DIR", default=".", help="the central repository (.)")
+    remove = _action(actions, "remove", "remove a partner", REMOVE_HELP)
+    remove.add_argument("id", metavar="ID", help="the partner id")
+    remove.add_argument("--repo", metavar="DIR", default=".", help="the central repository (.)")
+    listing = _action(actions, "list", "list partners", LIST_HELP)
     listing.add_argument("--format", choices=("text", "json"), default="text")
-    listing.add_argument("--repo", metavar="DIR", default=".")
-    show = actions.add_parser("show", help="show a partner's page: details, URL and counts")
-    show.add_argument("id", metavar="ID")
+    listing.add_argument("--repo", metavar="DIR", default=".", help="the central repository (.)")
+    show = _action(actions, "show", "show a partner's page: details, URL and counts", SHOW_HELP)
+    show.add_argument("id", metavar="ID", help="the partner id")
     show.add_argument("--format", choices=("text", "json"), default="text")
-    show.add_argument("--repo", metavar="DIR", default=".")
+    show.add_argument("--repo", metavar="DIR", default=".", help="the central repository (.)")
     init = _partner_init()
     if init is not None:
         init.add_init_parser(actions)
