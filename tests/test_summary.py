@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bmz_collection.core.findings import Finding, Severity
+from bmz_collection.engine import changes
 from bmz_collection.report import summary
 
 from .gitrepos import Central, PartnerRepo, git, git_env, make_central
@@ -182,27 +183,27 @@ def test_compare_reads_the_generated_parts() -> None:
     two: dict[str, object] = {"id": "p/two", "type": "dataset", "tags": ["- id: p/fake"]}
     before = raw([one, two])
     after = raw([{**one, "description": "multi\n- id: p/fake\n"}, {"id": "p/three"}], logo="M")
-    ch = summary.compare(before, after)["p"]
+    ch = changes.compare(before, after)["p"]
     assert ch.added == ["p/three"]
     assert ch.removed == ["p/two"]
     assert ch.changed == [("p/one", ["description"])]
     assert ch.details == ["logo"]
-    assert summary.compare(before, before) == {}
-    assert summary.compare(None, before)["p"].added == ["p/one", "p/two"]
-    assert summary.compare(b"no marker\n", before)["p"].added == ["p/one", "p/two"]
+    assert changes.compare(before, before) == {}
+    assert changes.compare(None, before)["p"].added == ["p/one", "p/two"]
+    assert changes.compare(b"no marker\n", before)["p"].added == ["p/one", "p/two"]
 
 
 def test_a_summary_too_long_for_a_pull_request_leaves_the_lists_out() -> None:
     ids = [f"p/r{i:05d}" for i in range(3000)]
-    change = summary.PartnerChange(
+    change = changes.PartnerChange(
         "p",
-        summary.UPDATED,
+        changes.UPDATED,
         "1" * 40,
         "2" * 40,
         subjects=[f"{i:07d} commit {i}" for i in range(40)],
-        changes=summary.ResourceChanges(added=ids),
+        changes=changes.ResourceChanges(added=ids),
     )
-    s = summary.Summary("bmz sync", [change], 3000)
+    s = changes.Summary("bmz sync", [change], 3000)
     full = summary.render(s, limit=10**9)
     assert "- … and 2950 more" in full and "- … and more" in full
     assert len(full) > 1000
@@ -215,16 +216,16 @@ def test_a_summary_too_long_for_a_pull_request_leaves_the_lists_out() -> None:
         Finding("partners/p/collection.yaml", Severity.ERROR, "r", f"bad {i}", (), i, 1)
         for i in range(1, 40)
     ]
-    held = summary.PartnerChange(
+    held = changes.PartnerChange(
         "p",
-        summary.HELD_BACK,
+        changes.HELD_BACK,
         "1" * 40,
         "1" * 40,
         url="https://github.com/o/p",
         errors=errors,
         error_commit="3" * 40,
     )
-    text = summary.render(summary.Summary("bmz sync", [held], 1))
+    text = summary.render(changes.Summary("bmz sync", [held], 1))
     assert "… and 9 more" in text
     assert (
         f"- [collection.yaml:1](https://github.com/o/p/blob/{'3' * 40}/collection.yaml#L1)" in text

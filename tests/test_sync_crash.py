@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection.engine.sync import LOCK_NAME
 from bmz_collection.io import fsio
+from bmz_collection.io.lock import LOCK_NAME
 
 from .gitrepos import Central, entry, git, git_env, make_central, make_partner
 from .hostile import crashpoints

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bmz_collection.core.central import Partner
+    from bmz_collection.engine.changes import PartnerChange, Summary
     from bmz_collection.io.gitio import Repo
-    from bmz_collection.report.summary import PartnerChange, Summary
 
 HELP = """\
 Print the change summary (Markdown, as `bmz sync --summary` writes it) between two states of
@@ -119,7 +119,7 @@ def summarise(repo: Repo, old: State, new: State) -> Summary:
     """What changed from ``old`` to ``new``: partners by their pins and registration,
     resources from the generated parts."""
     from bmz_collection.core import central, codeowners
-    from bmz_collection.report import summary as s
+    from bmz_collection.engine import changes as s
 
     changes = s.compare(old.raw, new.raw)
     registered = {p.id: p for p in old.registry} | {p.id: p for p in new.registry}
@@ -170,8 +170,8 @@ def summarise(repo: Repo, old: State, new: State) -> Summary:
 
 def _history(p: PartnerChange, git_dir: Path, old: str, new: str) -> None:
     """Commit subjects and force-push detection, when the partner's objects are here."""
+    from bmz_collection.engine.changes import MAX_SUBJECTS
     from bmz_collection.io import gitio as g
-    from bmz_collection.report.summary import MAX_SUBJECTS
 
     if not git_dir.exists() or not g.has_commit(git_dir, new) or not g.has_commit(git_dir, old):
         p.old_missing = True

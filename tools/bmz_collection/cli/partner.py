@@ -232,14 +232,14 @@ def add_partner(
     from bmz_collection.core import central, codeowners
     from bmz_collection.core.errors import FatalError
     from bmz_collection.engine import sync
-    from bmz_collection.io import fsio, gitio
+    from bmz_collection.io import codeowners_file, fsio, gitio, lock
 
     pid = central.check_partner_id(pid)
     url = gitio.check_url(url, allow_local=allow_local)
     gitio.check_branch(branch)
     central.check_collection_file(collection_file)
     repo = gitio.Repo.discover(start, allow_local=allow_local)
-    with sync._locked(repo):
+    with lock.exclusive(repo.common_dir):
         _, cf = sync.load_central(repo)
         if any(p.id == pid for p in cf.registry):
             raise FatalError(f"partner {pid!r} is already registered in {central.FILE_NAME}")
@@ -288,7 +288,7 @@ def add_partner(
             fsio.atomic_write(repo.root / central.FILE_NAME, after)
             stage = [central.FILE_NAME]
             if co_after is not None and co_after != co_before:
-                sync.write_codeowners(repo, co_after)
+                codeowners_file.write(repo.root, co_after)
                 stage.append(codeowners.PATH)
             repo.update_index([], stage)
         except BaseException:
@@ -335,11 +335,11 @@ def remove_partner(start: Path, pid: str) -> None:
     from bmz_collection.core import central, codeowners
     from bmz_collection.core.errors import FatalError
     from bmz_collection.engine import sync
-    from bmz_collection.io import fsio, gitio
+    from bmz_collection.io import codeowners_file, fsio, gitio, lock
 
     pid = central.check_partner_id(pid)
     repo = gitio.Repo.discover(start, allow_local=True)
-    with sync._locked(repo):
+    with lock.exclusive(repo.common_dir):
         before, cf = sync.load_central(repo)
         registered = any(p.id == pid for p in cf.registry)
         path = f"{central.PARTNERS_DIR}/{pid}"
@@ -356,7 +356,7 @@ def remove_partner(start: Path, pid: str) -> None:
             fsio.atomic_write(repo.root / central.FILE_NAME, after)
         stage = [central.FILE_NAME]
         if co_after is not None and co_after != co_before:
-            sync.write_codeowners(repo, co_after)
+            codeowners_file.write(repo.root, co_after)
             stage.append(codeowners.PATH)
         gone = [path] if in_index else []
         gm = repo.root / ".gitmodules"

@@ -69,16 +69,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bmz_collection.core import codeowners
-    from bmz_collection.core.central import FILE_NAME
     from bmz_collection.core.errors import UsageError
-    from bmz_collection.engine.sync import (
-        Options,
-        first_difference,
-        report_lines,
-        summary_line,
-        sync,
-    )
+    from bmz_collection.engine.sync import Options, sync
+    from bmz_collection.report.progress import TerminalBar
+    from bmz_collection.report.sync_text import check_lines, report_lines, summary_line
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -91,33 +85,18 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         allow_local=args.allow_local,
         timeout=args.timeout,
-        progress=sys.stderr,
+        progress=TerminalBar(sys.stderr),
     )
     result = sync(Path(args.repo), options)
     out = sys.stderr if args.summary == "-" else sys.stdout
-    for line in report_lines(result):
+    for line in [*report_lines(result), *check_lines(result)]:
         print(line, file=out)
-    if result.check and not result.up_to_date:
-        at = first_difference(result.before, result.after)
-        print(
-            f"{FILE_NAME}:{at}:1: error: differs from what the pinned partner commits give "
-            "(a hand edit of the generated part, or a pin changed without regenerating); "
-            "run `bmz sync --no-fetch` [sync-check]",
-            file=out,
-        )
-    if result.check and not result.codeowners_current:
-        at = codeowners.first_difference(result.codeowners_before, result.codeowners_after)
-        print(
-            f"{codeowners.PATH}:{at}:1: error: the generated section differs from what the "
-            "partners' maintainers at their pins give (a hand edit of the section, or a pin "
-            "changed without regenerating); run `bmz sync --no-fetch` [codeowners-check]",
-            file=out,
-        )
     print(summary_line(result), file=sys.stderr)
     if args.summary:
+        from bmz_collection.engine.changes import from_sync
         from bmz_collection.report import summary
 
-        write_text(args.summary, summary.render(summary.from_sync(result)))
+        write_text(args.summary, summary.render(from_sync(result)))
     return result.exit_code
 
 

@@ -1,191 +1,33 @@
 """Change summaries in Markdown: the body of a sync pull request, ready for
 ``$GITHUB_STEP_SUMMARY`` too.
 
-Pure: data in, text out. Which resources were added, removed or changed is read from the merged
-file's generated part before and after (``compare``), so a summary says exactly what the
-catalogue publishes differently, whatever produced the two states (a sync, or two commits of the
-central repository for ``bmz diff``). Everything a partner controls (commit subjects, resource
+Pure: data in (``engine.changes.Summary``, from a sync or from ``bmz diff``), text out.
+Everything a partner controls (commit subjects, resource
 ids, error messages) is shown as code, so it can neither format the body nor mention anyone.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from bmz_collection.core import central, codeowners
-from bmz_collection.core.findings import Finding
+from bmz_collection.engine.changes import (
+    ADDED,
+    CURRENT,
+    HELD_BACK,
+    MAX_SUBJECTS,
+    REMOVED,
+    UPDATED,
+    PartnerChange,
+    Summary,
+)
 
-if TYPE_CHECKING:
-    from bmz_collection.engine.sync import SyncResult
-
-UPDATED = "updated"
-HELD_BACK = "held back"
-CURRENT = "current"
-ADDED = "added"
-"""Registered in the newer state only (``bmz diff``)."""
-REMOVED = "removed"
-"""Registered in the older state only (``bmz diff``)."""
-
-MAX_SUBJECTS = 20
 MAX_ITEMS = 50
 """Per partner and list; the rest is counted, not listed."""
 MAX_ERRORS = 30
 BODY_LIMIT = 60_000
 """GitHub refuses pull request bodies over 65,536 characters: past this, lists are left out."""
-
-
-@dataclass
-class ResourceChanges:
-    """One partner's resources between two generated parts."""
-
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    changed: list[tuple[str, list[str]]] = field(default_factory=list)
-    """(id, names of the changed fields)."""
-    details: list[str] = field(default_factory=list)
-    """Names of the changed fields of the partner page details."""
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.details)
-
-
-def _partner_of(rid: str) -> str:
-    return rid.split("/", 1)[0]
-
-
-def compare(
-    before: bytes | None, after: bytes | None, *, fields: bool = True
-) -> dict[str, ResourceChanges]:
-    """Per partner id, what differs between the generated parts of two ``collection.yaml``
-    files (a file without a generated part has no entries). Entries and their fields are
-    compared by their lines, in one pass over each text; without ``fields`` the changed
-    fields are not named (a count is enough for the text report)."""
-
-    old_text, new_text = central.generated_text(before), central.generated_text(after)
-    out: dict[str, ResourceChanges] = {}
-    if old_text == new_text:
-        return out
-
-    def at(pid: str) -> ResourceChanges:
-        return out.setdefault(pid, ResourceChanges())
-
-    old, new = central.generated_entries(old_text), central.generated_entries(new_text)
-    for rid in sorted(set(new) - set(old)):
-        at(_partner_of(rid)).added.append(rid)
-    for rid in sorted(set(old) - set(new)):
-        at(_partner_of(rid)).removed.append(rid)
-    for rid in sorted(set(old) & set(new)):
-        if old[rid] != new[rid]:
-            names = central.entry_changes(old[rid], new[rid]) if fields else []
-            at(_partner_of(rid)).changed.append((rid, names))
-    old_d, new_d = central.generated_details(old_text), central.generated_details(new_text)
-    for pid in sorted(set(old_d) | set(new_d)):
-        if pid in old_d and pid in new_d and old_d[pid] != new_d[pid]:
-            at(pid).details = central.changed_fields(old_d[pid], new_d[pid])
-    return out
-
-
-@dataclass
-class PartnerChange:
-    """One partner between two states of the central repository."""
-
-    id: str
-    status: str
-    old: str | None
-    new: str | None
-    url: str = ""
-    """The partner's repository URL (links when it is on GitHub)."""
-    branch: str = ""
-    forced: bool = False
-    old_missing: bool = False
-    """The old pin is not in the local partner repository (force-pushed away, or not fetched)."""
-    subjects: list[str] = field(default_factory=list)
-    """``<short hash> <subject>`` of the commits between the pins, newest first."""
-    more_subjects: bool = False
-    changes: ResourceChanges = field(default_factory=ResourceChanges)
-    reasons: list[str] = field(default_factory=list)
-    errors: list[Finding] = field(default_factory=list)
-    error_commit: str | None = None
-    """The partner commit the errors were found at (the refused head)."""
-    reviewers: list[str] | None = None
-    """Who ``.github/CODEOWNERS`` asks to review this partner's pin (None: not known)."""
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def moved(self) -> bool:
-        return self.status in (UPDATED, ADDED, REMOVED)
-
-    @property
-    def shown(self) -> bool:
-        return self.status != CURRENT or not self.changes.empty
-
-
-@dataclass
-class Summary:
-    title: str
-    partners: list[PartnerChange]
-    resources: int
-    """In the collection after the change."""
-    sync: bool = True
-    """From a sync (partners may be held back) rather than from two states (``bmz diff``)."""
-    codeowners_changed: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for p in self.partners if p.status == status)
-
-    def totals(self) -> tuple[int, int, int]:
-        """(added, removed, changed) resources."""
-        a = sum(len(p.changes.added) for p in self.partners)
-        r = sum(len(p.changes.removed) for p in self.partners)
-        c = sum(len(p.changes.changed) for p in self.partners)
-        return a, r, c
-
-
-# -- from a sync ---------------------------------------------------------------------------------
-
-
-def from_sync(result: SyncResult, title: str = "bmz sync") -> Summary:
-    """The summary of one sync run: its partners' outcomes and what the file shows now."""
-    changes = compare(result.before, result.after)
-    partners = []
-    known = set()
-    for r in result.partners:
-        known.add(r.id)
-        owners = codeowners.owners(r.id, r.maintainers) if r.pin is not None else None
-        p = PartnerChange(
-            r.id,
-            r.status.value,
-            r.old_pin,
-            r.pin,
-            url=r.partner.url,
-            branch=r.partner.branch,
-            forced=r.forced,
-            subjects=list(r.subjects),
-            changes=changes.get(r.id, ResourceChanges()),
-            reviewers=list(owners.users) if owners is not None else None,
-            notes=owners.notes() if owners is not None and r.changed else [],
-        )
-        if r.status.value == HELD_BACK:
-            p.reasons = list(r.reasons)
-            p.errors = [f for f in r.findings if f.is_error]
-            p.error_commit = r.head if r.head and r.head != r.pin else r.pin
-        partners.append(p)
-    for pid, ch in sorted(changes.items()):
-        if pid not in known:  # in the old file only: no longer registered
-            partners.append(PartnerChange(pid, REMOVED, None, None, changes=ch))
-    return Summary(
-        title,
-        partners,
-        result.resources,
-        sync=True,
-        codeowners_changed=result.codeowners_before != result.codeowners_after,
-        notes=list(result.notes),
-    )
 
 
 # -- links ---------------------------------------------------------------------------------------
@@ -451,28 +293,12 @@ def _render(summary: Summary, *, compact: bool, full: int = 0) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def resource_counts(changes: Mapping[str, ResourceChanges], pid: str) -> tuple[int, int, int]:
-    """(added, changed, removed) for the text report."""
-    ch = changes.get(pid, ResourceChanges())
-    return len(ch.added), len(ch.changed), len(ch.removed)
-
-
 __all__ = [
-    "ADDED",
-    "CURRENT",
-    "HELD_BACK",
-    "REMOVED",
-    "UPDATED",
-    "PartnerChange",
-    "ResourceChanges",
-    "Summary",
+    "BODY_LIMIT",
     "blob_url",
     "code",
-    "compare",
     "compare_url",
-    "from_sync",
     "github_repository",
     "plain",
     "render",
-    "resource_counts",
 ]

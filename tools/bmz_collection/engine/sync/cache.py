@@ -1,0 +1,106 @@
+"""The render cache: a partner's rendered lines per pinned commit, so a sync or check with
+nothing new neither loads, resolves nor dumps any partner again.
+
+Its key covers everything the text depends on: the commit, the collection file, the style of
+the central repository and a fingerprint of the code and schemas that turn a commit into text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import bmz_collection
+from bmz_collection.core import central
+from bmz_collection.core.central import Partner
+from bmz_collection.engine.sync.model import PartnerResult
+from bmz_collection.io import fsio, gitio
+
+CACHE_VERSION = 2
+CACHE_DIR = "bmz-cache"
+
+
+def fingerprinted_files() -> list[Path]:
+    """Every source file of the ``bmz_collection`` package (all its subpackages, templates
+    included) and every schema: what may change how a commit becomes text."""
+    package = Path(bmz_collection.__file__).resolve().parent
+    files = sorted(f for f in package.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
+    with contextlib.suppress(Exception):  # the schemas may be installed elsewhere
+        folder = Path(str(resources.files("bmz_collection.schemas"))).resolve()
+        if package not in folder.parents:
+            files += sorted(folder.glob("*.json"))
+    return files
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Changes whenever a file of ``fingerprinted_files`` changes (size or time), or the
+    version does."""
+    h = hashlib.sha256(bmz_collection.__version__.encode())
+    for f in fingerprinted_files():
+        st = f.stat()
+        h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()
+
+
+class RenderCache:
+    """A partner's rendered lines per (pinned commit, collection file, code, style), in the
+    git directory. A fresh clone simply starts empty."""
+
+    def __init__(self, repo: gitio.Repo, style: object, *, writable: bool) -> None:
+        self.folder = repo.common_dir / CACHE_DIR
+        self.salt = f"{CACHE_VERSION}:{code_fingerprint()}:{style!r}"
+        self.writable = writable
+        self.used: set[str] = set()
+
+    def _key(self, partner: Partner, commit: str) -> str:
+        raw = json.dumps([self.salt, partner.id, partner.collection_file_name, commit])
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def get(self, partner: Partner, commit: str) -> dict[str, Any] | None:
+        key = self._key(partner, commit)
+        self.used.add(key)
+        try:
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if (
+            not isinstance(data, dict)
+            or data.get("key") != key
+            or not isinstance(data.get("texts"), dict)
+            or not isinstance(data.get("config"), dict)
+            or not isinstance(data.get("maintainers"), list)
+            or not isinstance(data.get("tags"), dict)
+        ):
+            return None
+        return data
+
+    def put(self, partner: Partner, commit: str, r: PartnerResult) -> None:
+        if not self.writable or r.texts is None:
+            return
+        key = self._key(partner, commit)
+        self.used.add(key)
+        record = {
+            "key": key,
+            "config": central.display_config(r.config),
+            "texts": r.texts,
+            "maintainers": r.maintainers,
+            "tags": r.resource_tags or {},
+        }
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(exist_ok=True)
+            fsio.atomic_write(self.folder / f"{key}.json", json.dumps(record).encode())
+
+    def prune(self) -> None:
+        """Drop what this run did not use (old pins), so the cache never grows."""
+        if not self.writable or not self.folder.is_dir():
+            return
+        for f in self.folder.iterdir():
+            if f.stem not in self.used:
+                with contextlib.suppress(OSError):
+                    f.unlink()

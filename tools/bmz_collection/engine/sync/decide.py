@@ -1,0 +1,86 @@
+"""One partner's outcome: advance its pin to the fetched head only when that commit is
+valid, otherwise hold it back with the reasons; and what the merged file takes from the
+commit it ends at (from the render cache when that commit was rendered before)."""
+
+from __future__ import annotations
+
+from bmz_collection.core import central, codeowners
+from bmz_collection.engine.sync.cache import RenderCache
+from bmz_collection.engine.sync.evaluate import evaluate
+from bmz_collection.engine.sync.model import PartnerResult, Status
+from bmz_collection.engine.sync.plan import Work
+from bmz_collection.engine.validate import CollectionResult
+from bmz_collection.io import gitio
+
+
+def fetch_reason(w: Work, exc: BaseException) -> str:
+    """Why a fetch failed, in one line a partner maintainer can act on."""
+    text = str(exc)
+    stderr = getattr(exc, "stderr", "") or ""
+    if "couldn't find remote ref" in stderr or "couldn't find remote ref" in text:
+        return f"branch {w.partner.branch!r} not found at {w.partner.url}"
+    if isinstance(exc, gitio.GitTimeout):
+        return f"fetch of {w.partner.url} timed out ({text})"
+    return f"cannot fetch {w.partner.url}: {text}"
+
+
+def decide(
+    w: Work, head: str | None, fetch_error: BaseException | None, cache: RenderCache | None
+) -> PartnerResult:
+    p = w.partner
+    res = PartnerResult(p, w.old_pin, w.old_pin, head, git_dir=w.git_dir)
+    if w.old_pin is None:
+        res.status = Status.HELD_BACK
+        res.reasons.append(
+            f"{p.path} is registered but is not a submodule (use `bmz partner add {p.id}`)"
+        )
+        return res
+    old_pin = w.old_pin
+    if fetch_error is not None:
+        res.status = Status.HELD_BACK
+        res.reasons.append(fetch_reason(w, fetch_error))
+    elif head is not None and head != old_pin:
+        candidate = evaluate(w.git_dir, head, p, validate=True)
+        if candidate.ok:
+            res.status = Status.UPDATED
+            res.pin = head
+            adopt(res, candidate)
+            res.findings = candidate.findings
+            known = gitio.has_commit(w.git_dir, old_pin)
+            res.forced = not known or not gitio.is_ancestor(w.git_dir, old_pin, head)
+            if not res.forced:
+                res.subjects = gitio.commit_subjects(w.git_dir, old_pin, head)
+            return res
+        res.status = Status.HELD_BACK
+        res.findings = candidate.findings
+        errors = [f for f in candidate.findings if f.is_error]
+        res.reasons.append(f"new head {head[:7]} has {len(errors)} error(s)")
+    # current, or held back: what the pin gives
+    cached = cache.get(p, old_pin) if cache is not None else None
+    if cached is not None:
+        res.texts = dict(cached["texts"])
+        res.ids = list(res.texts)
+        res.config = dict(cached["config"])
+        res.maintainers = list(cached["maintainers"])
+        res.resource_tags = dict(cached["tags"])
+        return res
+    at_pin = evaluate(w.git_dir, old_pin, p, validate=False)
+    adopt(res, at_pin)
+    pin_errors = [f for f in at_pin.findings if f.is_error]
+    if pin_errors:
+        res.clean_pin = False
+        res.status = Status.HELD_BACK
+        res.reasons.append(f"the pinned commit {old_pin[:7]} itself has {len(pin_errors)} error(s)")
+        res.findings = [*res.findings, *pin_errors]
+    elif res.status is Status.CURRENT:
+        res.findings = at_pin.findings
+    return res
+
+
+def adopt(res: PartnerResult, at: CollectionResult) -> None:
+    """What the merged file and the review routing take from the partner's collection."""
+    res.entries = at.entries
+    res.ids = [e.id for e in at.entries]
+    res.config = at.config
+    res.maintainers = codeowners.maintainers_of(at.document.data if at.document else None)
+    res.resource_tags = {e.id: central.fold_tags(e.data.get("tags")) for e in at.entries}

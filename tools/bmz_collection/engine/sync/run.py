@@ -1,0 +1,239 @@
+"""``bmz sync``, orchestrated: fetch partners in a thread pool, decide each one as its fetch
+lands, render, then write and stage.
+
+Crash safety: nothing of the project is touched before every partner is evaluated; then the
+file is replaced atomically, then the index is updated in one ``git update-index`` call whose
+whole input is in argv. A run killed anywhere leaves the previous complete file (or the new
+one), and the next run converges to the same bytes. An interrupted run kills the git
+processes it started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import hashlib
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from bmz_collection.core import central, codeowners
+from bmz_collection.core.central import FILE_NAME
+from bmz_collection.core.errors import FatalError, UsageError
+from bmz_collection.engine.sync.cache import RenderCache
+from bmz_collection.engine.sync.decide import decide
+from bmz_collection.engine.sync.model import Options, PartnerResult, Status, SyncResult
+from bmz_collection.engine.sync.plan import Work, load_central, plan
+from bmz_collection.engine.sync.render import blocks, renderer, review_routing
+from bmz_collection.io import codeowners_file, fsio, gitio, lock
+
+_INIT_LOCK = threading.Lock()
+
+
+def _init_module(repo: gitio.Repo, w: Work, timeout: float) -> None:
+    """A fresh clone of the central repository: clone the partner's objects first (one at a
+    time: `git submodule update --init` writes the central repository's config)."""
+    if w.git_dir.exists():
+        return
+    with _INIT_LOCK, contextlib.suppress(gitio.GitError):
+        repo.git.run(
+            "submodule",
+            "update",
+            "--init",
+            "--no-recommend-shallow",
+            "--",
+            w.partner.path,
+            timeout=timeout,
+            what="git submodule update --init",
+        )
+    if not w.git_dir.exists():
+        raise gitio.GitError(f"cannot clone {w.partner.url}")
+
+
+def _fetch(repo: gitio.Repo, w: Work, options: Options) -> str:
+    gitio.check_url(w.partner.url, allow_local=options.allow_local)
+    _init_module(repo, w, options.timeout)
+    return gitio.fetch(
+        w.git_dir,
+        w.partner.url,
+        w.partner.branch,
+        allow_local=options.allow_local,
+        timeout=options.timeout,
+    )
+
+
+def run_all(
+    repo: gitio.Repo, work: list[Work], options: Options, cache: RenderCache | None
+) -> list[PartnerResult]:
+    """Fetch in a thread pool; evaluate (CPU-bound Python) in this thread as fetches land."""
+    results: dict[str, PartnerResult] = {}
+    to_fetch = [w for w in work if options.fetch and w.selected and w.old_pin is not None]
+    progress = options.progress
+    if progress is not None:
+        progress("fetching", 0, len(to_fetch))
+    evaluated: set[str] = set()
+
+    def settle(w: Work, head: str | None, error: BaseException | None) -> None:
+        results[w.partner.id] = decide(w, head, error, cache)
+        evaluated.add(w.partner.id)
+
+    if to_fetch:
+        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+            futures: dict[Future[str], Work] = {
+                pool.submit(_fetch, repo, w, options): w for w in to_fetch
+            }
+            try:
+                for done, fut in enumerate(as_completed(futures), 1):
+                    w = futures[fut]
+                    if progress is not None:
+                        progress("fetching", done, len(to_fetch))
+                    exc = fut.exception()
+                    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                        raise exc
+                    settle(w, None if exc else fut.result(), exc)
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                gitio.kill_all()
+                raise
+    for w in work:
+        if w.partner.id not in evaluated:
+            if not w.git_dir.exists() and w.old_pin is not None:
+                raise FatalError(
+                    f"{w.partner.path} is not initialised: run `git submodule update --init` "
+                    "(or `bmz sync` without --no-fetch and --check)"
+                )
+            settle(w, None, None)
+    return [results[w.partner.id] for w in work]
+
+
+def _worktree_head(git_dir: Path) -> str | None:
+    try:
+        head = (git_dir / "HEAD").read_text().strip()
+    except OSError:
+        return None
+    if len(head) == 40 and all(c in "0123456789abcdef" for c in head):
+        return head
+    return None
+
+
+def _checkout(
+    repo: gitio.Repo, results: list[PartnerResult], work: list[Work], jobs: int
+) -> list[str]:
+    """Move each checked-out partner working tree to its pin, so `git status` is sane and a
+    later `git add -A` cannot stage an old commit back. Best effort: the pin is what counts."""
+    dirs = {w.partner.id: w.git_dir for w in work}
+    todo = [
+        r
+        for r in results
+        if r.pin is not None
+        and (repo.root / r.path / ".git").exists()
+        and _worktree_head(dirs[r.id]) != r.pin
+    ]
+    notes: list[str] = []
+
+    def one(r: PartnerResult) -> None:
+        git = gitio.Git(repo.root / r.path, allow_local=repo.allow_local)
+        git.run("checkout", "--quiet", "--detach", r.pin or "", "--", what="git checkout")
+
+    if not todo:
+        return notes
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for r, fut in [(r, pool.submit(one, r)) for r in todo]:
+            exc = fut.exception()
+            if exc is not None:
+                notes.append(f"{r.path}: working tree not moved to {r.pin and r.pin[:7]}: {exc}")
+    return notes
+
+
+def sync(start: Path, options: Options) -> SyncResult:
+    """Advance the pins of the repository at or above ``start`` and regenerate its files
+    (``options.check``: compare only, without taking the lock or writing anything)."""
+    repo = gitio.Repo.discover(start, allow_local=options.allow_local)
+    if options.check:
+        return _sync(repo, options)
+    with lock.exclusive(repo.common_dir):
+        return _sync(repo, options)
+
+
+def _sync(repo: gitio.Repo, options: Options) -> SyncResult:
+    before, cf = load_central(repo)
+    registry = cf.registry
+    ids = {p.id for p in registry}
+    unknown = [pid for pid in options.partners if pid not in ids]
+    if unknown:
+        raise UsageError(f"unknown partner {unknown[0]!r} (not in config.partners)")
+    if not options.check:
+        lock.clean_stale_temp_files(repo.root)
+        lock.clean_stale_temp_files((repo.root / codeowners.PATH).parent)
+    opts = dataclasses.replace(options, fetch=options.fetch and not options.check)
+    work, notes = plan(repo, registry, set(options.partners))
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # loading allocates many small objects and frees none
+    try:
+        dump, cache = renderer(repo, writable=not options.check)
+        results = run_all(repo, work, opts, cache)
+        after = central.render(cf.head, blocks(results, dump, cache), dump)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    co_before, co_after, co_notes = review_routing(repo, results)
+    out = SyncResult(
+        results,
+        before,
+        after,
+        check=options.check,
+        notes=notes,
+        codeowners_before=co_before,
+        codeowners_after=co_after,
+    )
+    changed = {r.id for r in results if r.status is Status.UPDATED}
+    out.review_notes = [n for pid, n in co_notes if pid in changed or co_before != co_after]
+    if options.check:
+        return out
+    if after != before:
+        fsio.atomic_write(repo.root / FILE_NAME, after)
+        out.wrote = True
+    if co_after is not None and co_after != co_before:
+        codeowners_file.write(repo.root, co_after)
+        out.wrote_codeowners = True
+    links = [
+        gitio.IndexEntry(gitio.GITLINK, r.pin, r.path)
+        for r in results
+        if r.pin is not None and r.pin != r.old_pin
+    ]
+    add: list[str] = []
+    if links or out.wrote or out.wrote_codeowners:
+        add = _to_stage(repo, {FILE_NAME: after, codeowners.PATH: co_after})
+    repo.update_index(links, add)
+    out.staged = [e.path for e in links] + add
+    cache.prune()
+    out.notes.extend(_checkout(repo, results, work, options.jobs))
+    return out
+
+
+def _blob_sha(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _to_stage(repo: gitio.Repo, files: dict[str, bytes | None]) -> list[str]:
+    """The files whose index entry is not what was written."""
+    add = []
+    for path, data in files.items():
+        if data is None:
+            continue
+        current = repo.index_entry(path)
+        if current is None or current.sha != _blob_sha(data):
+            add.append(path)
+    return add
+
+
+def regenerate(repo: gitio.Repo, head: bytes) -> tuple[bytes, list[PartnerResult]]:
+    """The whole file for ``head``'s registry from the current pins (no fetch): what
+    ``bmz partner add/remove`` write after editing the registry."""
+    registry = central.read(head).registry
+    work, _ = plan(repo, registry, set())
+    dump, cache = renderer(repo, writable=True)
+    results = run_all(repo, work, Options(fetch=False), cache)
+    return central.render(head, blocks(results, dump, cache), dump), results

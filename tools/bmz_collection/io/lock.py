@@ -1,0 +1,46 @@
+"""One writer at a time per central repository.
+
+``bmz sync`` and ``bmz partner add/remove`` all rewrite ``collection.yaml``, the CODEOWNERS
+section and the index from what they read first; two of them at once would each write a state
+computed from a file the other replaced. They take this lock for their whole transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from bmz_collection.core.errors import FatalError
+from bmz_collection.io.fsio import TEMP_PREFIX
+
+LOCK_NAME = "bmz-sync.lock"
+"""In the repository's common git directory: shared by its worktrees, never committed."""
+
+
+@contextlib.contextmanager
+def exclusive(git_common_dir: Path) -> Iterator[None]:
+    """Hold the repository's lock, or fail at once (no waiting behind a hung run). The OS
+    drops the lock when its process dies, so a killed run never leaves it taken."""
+    fd = os.open(Path(git_common_dir) / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FatalError(
+                "another bmz sync or partner command is running in this repository"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def clean_stale_temp_files(folder: Path) -> None:
+    """Temporary files of a writer killed mid-write. Call it only inside ``exclusive``: then
+    no other writer of this repository is alive, so none of them is in use."""
+    for stale in folder.glob(TEMP_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            if stale.is_file():
+                stale.unlink()

@@ -1,0 +1,89 @@
+"""What a person reads after ``bmz sync``: one line per partner that moved or was held back,
+the ``--check`` errors, and the closing summary line."""
+
+from __future__ import annotations
+
+from bmz_collection.core import codeowners
+from bmz_collection.core.central import FILE_NAME
+from bmz_collection.engine.changes import compare, resource_counts
+from bmz_collection.engine.sync import Status, SyncResult
+
+
+def report_lines(result: SyncResult) -> list[str]:
+    """One line per partner that moved or was held back (resources counted from the file
+    before and after, as the summary counts them), then the warnings."""
+    lines: list[str] = []
+    changes = compare(result.before, result.after, fields=False) if result.updated else {}
+    for r in result.partners:
+        if r.status is Status.UPDATED:
+            added, changed, removed = resource_counts(changes, r.id)
+            old, new = _short(r.old_pin), _short(r.pin)
+            lines.append(
+                f"{r.path}: {old} -> {new} ({added} added, {changed} changed, {removed} removed)"
+            )
+            if r.forced:
+                lines.append(
+                    f"  warning: branch {r.partner.branch!r} was force-pushed ({old} is not an "
+                    "ancestor of the new head); following it. The old pin may vanish from the "
+                    "partner's remote: clones of the central repository need the new pin."
+                )
+        elif r.status is Status.HELD_BACK:
+            reasons = "; ".join(r.reasons)
+            lines.append(f"{r.path}: held back at {_short(r.pin) or '(no pin)'}: {reasons}")
+            lines.extend("  " + f.one_line() for f in r.findings if f.is_error)
+    lines.extend(f"warning: {n}" for n in result.notes)
+    lines.extend(result.review_notes)
+    return lines
+
+
+def _short(sha: str | None) -> str:
+    return sha[:7] if sha else ""
+
+
+def check_lines(result: SyncResult) -> list[str]:
+    """``--check``: one positioned error per file that differs from what the pins give."""
+    lines = []
+    if result.check and not result.up_to_date:
+        at = first_difference(result.before, result.after)
+        lines.append(
+            f"{FILE_NAME}:{at}:1: error: differs from what the pinned partner commits give "
+            "(a hand edit of the generated part, or a pin changed without regenerating); "
+            "run `bmz sync --no-fetch` [sync-check]"
+        )
+    if result.check and not result.codeowners_current:
+        at = codeowners.first_difference(result.codeowners_before, result.codeowners_after)
+        lines.append(
+            f"{codeowners.PATH}:{at}:1: error: the generated section differs from what the "
+            "partners' maintainers at their pins give (a hand edit of the section, or a pin "
+            "changed without regenerating); run `bmz sync --no-fetch` [codeowners-check]"
+        )
+    return lines
+
+
+def summary_line(result: SyncResult) -> str:
+    n = len(result.partners)
+    state = (
+        ("up to date" if result.up_to_date else "differs from what the pins give")
+        if result.check
+        else ("updated" if result.wrote else "unchanged")
+    )
+    line = (
+        f"{FILE_NAME} {state}: {result.resources} resources from {n} partner(s); "
+        f"{len(result.updated)} updated, {len(result.held_back)} held back"
+    )
+    if result.check and not result.codeowners_current:
+        line += f"; {codeowners.PATH} differs from what the pins give"
+    elif result.wrote_codeowners:
+        line += f"; {codeowners.PATH} updated"
+    return line
+
+
+def first_difference(before: bytes, after: bytes) -> int | None:
+    """1-based line of the first difference (for --check's message)."""
+    if before == after:
+        return None
+    a, b = before.split(b"\n"), after.split(b"\n")
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return i + 1
+    return min(len(a), len(b)) + 1
