@@ -380,12 +380,14 @@ def test_folders_are_searched_for_rdf_names(repo: Path, capsys: pytest.CaptureFi
         "collection.yaml",
         "collection_rdf_template.yaml",
         "manifest.yaml",
+        "rdf.yml",  # YAML's other extension: the same names
+        "collection.yml",
     ]
     for n, name in enumerate(names):
         write(repo / f"d{n}" / name, MESSY)
     ignored = [
         write(repo / "other.yaml", MESSY),
-        write(repo / "rdf.yml", MESSY),
+        write(repo / "other.yml", MESSY),
         write(repo / ".hidden" / "rdf.yaml", MESSY),
         write(repo / "notes" / "config.yaml", MESSY),
         write(repo / "outside" / "elsewhere.yaml", MESSY),
@@ -460,6 +462,8 @@ def test_hook_definition_matches_the_rdf_names() -> None:
         "v0_4_9.bioimageio.yaml",
         "other.yaml",
         "rdf.yml",
+        "x/collection.yml",
+        "other.yml",
         "a/mycollection.yaml",
         "collection.yaml/x.txt",
     ]:

@@ -123,6 +123,140 @@ def test_folders_are_searched_for_rdf_names(
     assert err.startswith("1 file checked")
 
 
+def test_yml_is_an_rdf_name_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "collection.yml", PARTNER.format(entries="collection: []\n"))
+    code, out, err = run(capsys, str(tmp_path))
+    assert (code, out, err) == (0, "", "1 file checked: 0 error(s), 0 warning(s)\n")
+
+
+def test_a_folder_without_rdf_files_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "notes.yaml", "a: 1\n")
+    code, out, err = run(capsys, str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"bmz validate: error: no RDF file in {tmp_path}: folders are searched for rdf.yaml, "
+        "*.rdf.yaml, bioimageio.yaml, *.bioimageio.yaml, *.bioimage.io.yaml, collection*.yaml, "
+        "manifest*.yaml (or .yml); a file named on the command line is taken whatever its name\n"
+    )
+
+
+PARTNER = """\
+format_version: 0.2.3
+type: collection
+name: Partner
+description: A partner collection.
+config:
+  id: partner
+  logo: https://example.org/logo.png
+{entries}"""
+
+MODEL_04 = """\
+format_version: 0.4.10
+type: model
+name: U-Net
+description: Segments nuclei.
+authors: [{name: A. Author}]
+cite: [{text: A paper, doi: 10.5281/zenodo.1}]
+license: MIT
+documentation: README.md
+timestamp: 2024-03-01T10:00:00Z
+test_inputs: [data/in.npy]
+test_outputs: [data/out.npy]
+sample_inputs: [data/in.png]
+sample_outputs: [data/out.png]
+attachments: {files: [extra/notes.txt]}
+inputs: [{name: raw, axes: bcyx, data_type: float32, shape: [1, 1, 64, 64]}]
+outputs: [{name: mask, axes: bcyx, data_type: float32, shape: [1, 1, 64, 64]}]
+weights:
+  torchscript:
+    source: weights/model.pt
+  onnx:
+    source: https://zenodo.org/record/1/files/model.onnx
+"""
+
+
+def test_model_files_must_exist_inside_the_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".git").mkdir()
+    model = write(tmp_path / "models" / "unet" / "rdf.yaml", MODEL_04)
+    write(tmp_path / "models" / "unet" / "README.md", "# U-Net\n")
+    for name in ("data/in.npy", "data/out.png", "extra/notes.txt"):
+        write(tmp_path / "models" / "unet" / name, "")
+    collection = write(
+        tmp_path / "collection.yaml",
+        PARTNER.format(entries="collection:\n  - id: unet\n    rdf_source: models/unet/rdf.yaml\n"),
+    )
+    code, out, _ = run(capsys, str(collection))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{model}:11:16: error: test output 'data/out.npy' does not exist "
+        "(test_outputs[0]) [path-missing]",
+        f"{model}:12:17: error: sample input 'data/in.png' does not exist "
+        "(sample_inputs[0]) [path-missing]",
+        f"{model}:19:13: error: torchscript weights 'weights/model.pt' does not exist "
+        "(weights.torchscript.source) [path-missing]",
+    ]
+    model.write_text(MODEL_04.replace("weights/model.pt", "../../../secret.pt"))
+    code, out, _ = run(capsys, str(model))
+    assert (
+        f"{model}:19:13: error: torchscript weights '../../../secret.pt' leaves the repository; "
+        "use a path relative to the RDF's folder (weights.torchscript.source) [path-outside]"
+    ) in out.splitlines()
+
+
+def test_an_entry_level_error_points_at_the_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The entry's remote rdf_source is not fetched, so it inherits the root's
+    `type: collection`: the entry is what to fix, not the collection's own `type` line."""
+    collection = write(
+        tmp_path / "collection.yaml",
+        PARTNER.format(
+            entries="collection:\n"
+            "  - id: app\n"
+            "    type: application\n"
+            "    name: App\n"
+            "    description: An app.\n"
+            "    source: https://example.org/app\n"
+            "  - id: remote\n"
+            "    rdf_source: https://example.org/remote/rdf.yaml\n"
+        ),
+    )
+    code, out, _ = run(capsys, str(collection))
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"{collection}:14:5: error: entry resolves to `type: collection` (set its own `type`; "
+        "nested collections are not supported) (collection[1].type) [type-collection]"
+    )
+
+
+def test_default_type_outside_resource_types_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As in the real ilastik collection: one tab (application), opened on another (model)."""
+    collection = write(
+        tmp_path / "collection.yaml",
+        PARTNER.replace(
+            "  logo: https://example.org/logo.png\n",
+            "  logo: https://example.org/logo.png\n"
+            "  resource_types:\n    - application\n  default_type: model\n",
+        ).format(entries="collection: []\n"),
+    )
+    code, out, _ = run(capsys, str(collection))
+    assert code == 0
+    assert out == (
+        f"{collection}:10:17: warning: default_type 'model' is not one of resource_types "
+        "(application): the partner's page would open on an empty tab (config.default_type) "
+        "[default-type-unlisted]\n"
+    )
+    code, out, _ = run(capsys, "--strict", str(collection))
+    assert code == 1
+
+
 def test_no_traceback_on_hostile_input(tmp_path: Path) -> None:
     f = tmp_path / "rdf.yaml"
     f.write_bytes(b"a: &a [" + b"*a," * 5 + b"]\n\xff\xfe")

@@ -73,7 +73,23 @@ SPEC_EXAMPLES = REAL_WORLD / "resources" / "spec-bioimage-io" / "example_descrip
 @pytest.mark.parametrize(
     ("folder", "placeholders"),
     [
-        ("models/unet2d_nuclei_broad", ["README.md", "cover0.png"]),
+        (
+            "models/unet2d_nuclei_broad",
+            # the model's own files, which the example folder does not carry: the RDF names
+            # them relative to itself, so each must exist inside the repository
+            [
+                "README.md",
+                "cover0.png",
+                "test_input.npy",
+                "test_input.png",
+                "test_output.npy",
+                "test_output.png",
+                "weights.onnx",
+                "weights.pt",
+                "unet2d.py",
+                "environment.yaml",
+            ],
+        ),
         ("datasets/covid_if_training_data", []),
     ],
 )
@@ -88,6 +104,33 @@ def test_real_model_and_dataset_rdfs_validate(
     assert ": error:" not in out
 
 
+def test_real_model_files_must_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The 0.5 example model without its files: each one is named, at its place in the RDF."""
+    copy = with_placeholders(
+        SPEC_EXAMPLES / "models/unet2d_nuclei_broad", tmp_path / "repo", ["README.md", "cover0.png"]
+    )
+    (copy / ".git").mkdir()
+    (copy / "v0_4_9.bioimageio.yaml").unlink()
+    assert main(["validate", str(copy / "bioimageio.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert [line.split(": error: ", 1)[1] for line in out.splitlines()] == [
+        "test input 'test_input.npy' does not exist (inputs[0].test_tensor.source) [path-missing]",
+        "sample input 'test_input.png' does not exist (inputs[0].sample_tensor.source) "
+        "[path-missing]",
+        "test output 'test_output.npy' does not exist (outputs[0].test_tensor.source) "
+        "[path-missing]",
+        "sample output 'test_output.png' does not exist (outputs[0].sample_tensor.source) "
+        "[path-missing]",
+        "onnx weights 'weights.onnx' does not exist (weights.onnx.source) [path-missing]",
+        "architecture 'unet2d.py' does not exist (weights.pytorch_state_dict.architecture.source) "
+        "[path-missing]",
+        "dependencies 'environment.yaml' does not exist "
+        "(weights.pytorch_state_dict.dependencies.source) [path-missing]",
+        "torchscript weights 'weights.pt' does not exist (weights.torchscript.source) "
+        "[path-missing]",
+    ]
+
+
 def test_history_dangling_rdf_source_is_the_only_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -97,6 +140,10 @@ def test_history_dangling_rdf_source_is_the_only_error(
         data = load_mapping(model.read_bytes(), str(model)).data
         refs = [data.get("documentation"), *(data.get("covers") or [])]
         refs += (data.get("attachments") or {}).get("files") or []
+        for key in ("test_inputs", "test_outputs", "sample_inputs", "sample_outputs"):
+            refs += data.get(key) or []
+        for weights in (data.get("weights") or {}).values():
+            refs += [weights.get("source"), *(weights.get("attachments") or {}).get("files", [])]
         unsaved += [
             f"{model.parent.name}/{ref}"
             for ref in refs

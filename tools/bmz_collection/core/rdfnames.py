@@ -22,23 +22,32 @@ RDF_PATTERNS = (
     "collection*.yaml",
     "manifest*.yaml",
 )
-"""Glob patterns on the file name (case-sensitive)."""
+"""Glob patterns on the file name (case-sensitive); each also matches with ``.yml`` in place of
+``.yaml`` (``collection.yml``: YAML's other common extension, taken as the same name)."""
 
-RDF_FILES_REGEX = (
-    r"(^|/)("
-    + "|".join(
-        "".join("[^/]*" if ch == "*" else re.escape(ch) for ch in pattern)
-        for pattern in RDF_PATTERNS
-    )
-    + r")$"
-)
+SHORT_SUFFIX = ".yml"
+
+
+def _regex(pattern: str) -> str:
+    stem = pattern.removesuffix(".yaml")
+    return "".join("[^/]*" if ch == "*" else re.escape(ch) for ch in stem) + r"\.ya?ml"
+
+
+RDF_FILES_REGEX = r"(^|/)(" + "|".join(_regex(pattern) for pattern in RDF_PATTERNS) + r")$"
 """The same names as a regex over repository-relative paths: pre-commit's ``files:``."""
 
 SKIP_DIRS = frozenset({".git", ".venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"})
 
 
 def is_rdf_name(name: str) -> bool:
+    if name.endswith(SHORT_SUFFIX):
+        name = name.removesuffix(SHORT_SUFFIX) + ".yaml"
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in RDF_PATTERNS)
+
+
+def described() -> str:
+    """The names a folder walk looks for, for messages."""
+    return ", ".join(RDF_PATTERNS) + f" (or {SHORT_SUFFIX})"
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path]:

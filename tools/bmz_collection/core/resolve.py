@@ -169,6 +169,10 @@ def resolve_collection(
         if inherited_type and _is_imjoy_plugin(data.get("source")):
             data["type"] = "application"  # the catalogue read the type from the ImJoy plugin
             origins["type"] = entry_origin
+        if origins.get("type") is root_origin:
+            # The root's `type` describes the collection itself: an entry that ends up with it
+            # lacks a type of its own, which is the entry's to fix (at `collection[i]`).
+            origins["type"] = entry_origin
         res.entries.append(Entry(str(data["id"]), sub_id, path, data, origins))
     return res
 

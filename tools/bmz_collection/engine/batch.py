@@ -20,12 +20,20 @@ R = TypeVar("R")
 
 def collect(paths: Iterable[Path]) -> list[Path]:
     """Files as given, folders walked for RDF names, each file once; a path that does not
-    exist is a usage error (a dangling symlink is a file, refused later with its reason)."""
+    exist is a usage error (a dangling symlink is a file, refused later with its reason), and
+    so are folders without a single RDF name ("0 files checked" would read as a pass)."""
     paths = list(paths)
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
-    return list(dict.fromkeys(rdfnames.expand(paths)))
+    files = list(dict.fromkeys(rdfnames.expand(paths)))
+    if not files and paths:
+        folders = ", ".join(str(p) for p in paths)
+        raise UsageError(
+            f"no RDF file in {folders}: folders are searched for {rdfnames.described()}; "
+            "a file named on the command line is taken whatever its name"
+        )
+    return files
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bmz_collection.core import jsonschemas as schemas
-from bmz_collection.core.checks import run_checks
+from bmz_collection.core.checks import partner_config, run_checks
 from bmz_collection.core.checks.context import Context
 from bmz_collection.core.findings import Finding, Severity, unique_sorted
 from bmz_collection.core.loading import Document, LoadError, load_mapping
@@ -138,6 +138,8 @@ def _check_loaded_collection(
                     "collection has neither `id` nor `config.id`: entry ids cannot be prefixed",
                 )
             )
+    if kind is Kind.COLLECTION:
+        findings.extend(partner_config.check(doc.data, doc.file))
     res = resolve_collection(doc, relpath, tree, collection_id, doc.file)
     findings.extend(res.findings)
     documents = {doc.file: doc, **res.sources}
