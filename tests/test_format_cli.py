@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-import bmz_collection.core.formatting as formatting
+import bmz_collection.core.formatting.guarantees as guarantees
 from bmz_collection.cli.main import main
+from bmz_collection.core.formatting.style import Style, _format_table_py310
 from bmz_collection.core.rdfnames import RDF_FILES_REGEX, is_rdf_name
 from bmz_collection.engine import batch
 from bmz_collection.engine import format_files as format_command
@@ -260,9 +261,9 @@ def test_a_folder_given_as_a_file_name_pattern_match_is_not_read(
 
 
 def _broken(change: Any) -> Any:
-    real = formatting._reformat
+    real = guarantees.reindent
 
-    def fake(text: str, style: formatting.Style) -> tuple[str, list[tuple[bool, str]]]:
+    def fake(text: str, style: Style) -> tuple[str, list[tuple[bool, str]]]:
         out, found = real(text, style)
         return change(out), found
 
@@ -291,7 +292,7 @@ def test_a_failed_guarantee_writes_nothing_and_exits_2(
     rule: str,
     message: str,
 ) -> None:
-    monkeypatch.setattr(formatting, "_reformat", _broken(change))
+    monkeypatch.setattr(guarantees, "reindent", _broken(change))
     f = write(repo / "collection.yaml", MESSY)
     before = snapshot(f)
     code, out, err = run(capsys, str(f))
@@ -359,12 +360,12 @@ def test_a_pyproject_that_is_not_toml_exits_2(
 def test_python_3_10_reader_agrees_with_tomllib(text: str) -> None:
     tomllib = pytest.importorskip("tomllib")
     expected = tomllib.loads(text).get("tool", {}).get("bmz", {}).get("format", {})
-    assert formatting._format_table_py310(text) == expected
+    assert _format_table_py310(text) == expected
 
 
 def test_python_3_10_reader_refuses_what_it_cannot_read() -> None:
     with pytest.raises(ValueError, match=r"Python 3\.11"):
-        formatting._format_table_py310("[tool.bmz.format]\nindent = { value = 2 }\n")
+        _format_table_py310("[tool.bmz.format]\nindent = { value = 2 }\n")
 
 
 # -- folders, names, parallel runs ------------------------------------------------------------

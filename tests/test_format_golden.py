@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection.core.formatting import format_text, load_style
+from bmz_collection.core.formatting import format_text
+from bmz_collection.io.config import load_style
 
 GOLDEN = Path(__file__).parent / "fixtures" / "format"
 CASES = sorted(p for p in GOLDEN.iterdir() if (p / "before.yaml").is_file())
@@ -76,11 +77,12 @@ def test_pure_python_scanner_gives_the_same_result(
 ) -> None:
     """Without ruamel.yaml.clib the pure-Python scanner is used; the result is the same."""
     import bmz_collection.core.formatting as formatting
+    import bmz_collection.core.formatting.tokens as tokens
 
     style = load_style(case)
     before = read(case / "before.yaml")
     with_c = format_text(before, style)
-    monkeypatch.setattr(formatting, "_CParser", None)
+    monkeypatch.setattr(tokens, "_CParser", None)
     try:
         assert format_text(before, style) == with_c
     except formatting.FormatError as exc:  # the pure scanner refuses `key:<tab>value`

@@ -394,7 +394,7 @@ def list_partners(start: Path) -> list[dict[str, Any]]:
     _, cf = sync.load_central(repo)
     gitlinks = repo.gitlinks(central.PARTNERS_DIR + "/")
     modules = {cfg.get("path"): name for name, cfg in repo.gitmodules().items()}
-    from bmz_collection.core.formatting import load_style
+    from bmz_collection.io.config import load_style
 
     cache = sync.RenderCache(repo, load_style(repo.root), writable=False)
     rows = []

@@ -74,7 +74,7 @@ class _Styles:
         self._styles: dict[Path, Style] = {}
 
     def of(self, root: Path) -> Style:
-        from bmz_collection.core.formatting import load_style
+        from bmz_collection.io.config import load_style
 
         style = self._styles.get(root)
         if style is None:

@@ -16,7 +16,7 @@ from bmz_collection.io import codeowners_file, gitio
 
 def renderer(repo: gitio.Repo, *, writable: bool) -> tuple[central.Dumper, RenderCache]:
     """The repository's canonical dumper and the render cache for that style."""
-    from bmz_collection.core.formatting import load_style
+    from bmz_collection.io.config import load_style
 
     style = load_style(repo.root)
     return central.dumper(style), RenderCache(repo, style, writable=writable)
