@@ -6,6 +6,7 @@ index git is committing from."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 
@@ -14,8 +15,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repo", metavar="DIR", default=".", help="the central repository (.)")
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    from bmz_collection.cli.main import main as bmz
+    from pathlib import Path
 
+    from bmz_collection.cli.main import main as bmz
+    from bmz_collection.core.errors import FatalError
+    from bmz_collection.engine import partner_repository
+
+    try:
+        partner_repository.refuse(Path(args.repo), *partner_repository.CHECK_HOOK)
+    except FatalError as exc:
+        print(f"bmz-check-collection: error: {exc}", file=sys.stderr)
+        return 2
     return bmz(["sync", "--no-fetch", "--check", "--repo", args.repo])
 
 

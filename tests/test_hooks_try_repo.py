@@ -48,7 +48,8 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(repo: Path, home: Path, hook: str) -> subprocess.CompletedProcess[str]:
+def try_repo(repo: Path, home: Path, *hooks: str) -> subprocess.CompletedProcess[str]:
+    """``pre-commit try-repo`` of this project with ``hooks`` (none: every published hook)."""
     env = {
         **os.environ,
         "PRE_COMMIT_HOME": str(home),
@@ -57,7 +58,7 @@ def try_repo(repo: Path, home: Path, hook: str) -> subprocess.CompletedProcess[s
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
     return subprocess.run(
-        [str(PRE_COMMIT), "try-repo", str(PROJECT), hook, "--all-files"],
+        [str(PRE_COMMIT), "try-repo", str(PROJECT), *hooks, "--all-files"],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -108,3 +109,24 @@ def test_format_hook_fixes_the_file(partner: Path, pre_commit_home: Path) -> Non
     git(partner, "add", "-A")
     second = try_repo(partner, pre_commit_home, "bmz-format")
     assert second.returncode == 0, second.stdout
+
+
+def test_every_hook_in_a_partner_repository(partner: Path, pre_commit_home: Path) -> None:
+    """try-repo without a hook id runs the central repository's hook too: it says what it is
+    for and which hooks a partner uses, and the partner's own hooks pass."""
+    run = try_repo(partner, pre_commit_home)
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    assert (
+        f"bmz-check-collection: error: {partner} is a partner repository (collection.yaml lists "
+        "its own resources): the bmz-check-collection hook checks the merged collection.yaml of "
+        "a central catalogue repository; in a partner repository use the bmz-validate and "
+        "bmz-format hooks only"
+    ) in lines
+    status = dict(line.split("...", 1) for line in lines if line.startswith("bmz "))
+    assert {name: result.strip(".") for name, result in status.items()} == {
+        "bmz validate": "Passed",
+        "bmz format": "Passed",
+        "bmz check collection": "Failed",
+    }
+    assert "Traceback" not in run.stdout + run.stderr

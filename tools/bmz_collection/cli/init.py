@@ -71,10 +71,11 @@ def _default_id(folder: Path) -> str:
 def run(args: argparse.Namespace) -> int:
     from bmz_collection.core import central
     from bmz_collection.core.errors import FatalError
-    from bmz_collection.engine import workflows
+    from bmz_collection.engine import partner_repository, workflows
     from bmz_collection.io import fsio, gitio
 
     folder = Path(args.dir).expanduser()
+    partner_repository.refuse(folder, *partner_repository.INIT)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -70,10 +70,12 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bmz_collection.core.errors import UsageError
+    from bmz_collection.engine import partner_repository
     from bmz_collection.engine.sync import Options, sync
     from bmz_collection.report.progress import TerminalBar
     from bmz_collection.report.sync_text import check_lines, report_lines, summary_line
 
+    partner_repository.refuse(Path(args.repo), *partner_repository.SYNC)
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if args.timeout <= 0:
