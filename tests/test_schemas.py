@@ -36,6 +36,7 @@ NAMES = {
     "partner-config",
     "collection-0.2",
     "central-collection",
+    "feed",
 }
 RULE_NAME = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*")
 

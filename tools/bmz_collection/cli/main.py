@@ -16,7 +16,17 @@ from bmz_collection.core.errors import FatalError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FATAL = 0, 1, 2
 
-COMMANDS = ("validate", "format", "init", "partner", "sync", "diff", "outdated")
+COMMANDS = (
+    "validate",
+    "format",
+    "init",
+    "partner",
+    "sync",
+    "diff",
+    "outdated",
+    "build",
+    "preview",
+)
 """Each name is a module in ``bmz_collection.cli`` with ``add_parser`` and ``run``."""
 
 

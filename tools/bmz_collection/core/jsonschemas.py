@@ -22,6 +22,7 @@ MODEL_05 = "model-0.5"
 COLLECTION = "collection-0.2"
 CENTRAL = "central-collection"
 PARTNER_CONFIG = "partner-config"
+FEED = "feed"
 RECORD = "resource-record"
 
 

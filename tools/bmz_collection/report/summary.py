@@ -22,6 +22,7 @@ from bmz_collection.engine.changes import (
     PartnerChange,
     Summary,
 )
+from bmz_collection.core.github import github_repository
 
 MAX_ITEMS = 50
 """Per partner and list; the rest is counted, not listed."""
@@ -31,18 +32,6 @@ BODY_LIMIT = 60_000
 
 
 # -- links ---------------------------------------------------------------------------------------
-
-_GITHUB = re.compile(
-    r"^https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$", re.IGNORECASE
-)
-
-
-def github_repository(url: str) -> str | None:
-    """``https://github.com/<owner>/<repo>`` for a partner repository on GitHub, else None."""
-    m = _GITHUB.match(url or "")
-    if m is None or m.group(2) in (".", ".."):
-        return None
-    return f"https://github.com/{m.group(1)}/{m.group(2)}"
 
 
 def compare_url(url: str, old: str, new: str) -> str | None:
