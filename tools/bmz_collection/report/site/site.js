@@ -47,6 +47,13 @@
     return null;
   }
 
+  /* A URL inside a CSS url("..."): characters that could end the string are escaped. */
+  function cssUrl(url) {
+    return url.replace(/["'()\\\s]/g, function (c) {
+      return "%" + ("0" + c.charCodeAt(0).toString(16).toUpperCase()).slice(-2);
+    });
+  }
+
   function el(tag, className, content) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -186,7 +193,7 @@
     splash.hidden = false;
     splash.setAttribute("data-partner", partner.id);
     var bg = safeUrl(partner.background_image);
-    splash.style.backgroundImage = bg ? "url(" + JSON.stringify(bg) + ")" : "";
+    splash.style.backgroundImage = bg ? "url(\"" + cssUrl(bg) + "\")" : "";
     var logo = $("splash-logo");
     clear(logo);
     logo.appendChild(image(partner.logo || partner.icon, name));
