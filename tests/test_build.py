@@ -102,7 +102,9 @@ def test_feed_of_one_github_partner_exactly(
     }
     assert jsonschemas.validate(feed, jsonschemas.FEED, "collection.json") == []
     text = (tmp_path / "site" / "collection.json").read_text(encoding="utf-8")
-    assert text == json.dumps(feed, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    assert (
+        text == json.dumps(feed, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    )
     script = (tmp_path / "site" / "collection.js").read_text(encoding="utf-8")
     assert script.startswith("window.BMZ_FEED = {") and script.endswith("};\n")
     assert json.loads(script[len("window.BMZ_FEED = ") : -2]) == feed

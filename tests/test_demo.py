@@ -28,6 +28,10 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "Traceback" not in out + proc.stderr
     central = tmp_path / "bmz-demo" / "central"
     assert (central / "collection.yaml").is_file()
+    site = tmp_path / "bmz-demo" / "site"
+    assert out.rstrip().splitlines()[-1] == f"Site: {site}"
+    assert f"{(site / 'index.html').as_uri()}#/?partner=cellscope" in out
+    assert (site / "collection.json").is_file() and (site / "index.html").is_file()
 
 
 def test_project_hooks_cover_the_same_names_as_the_published_ones() -> None:

@@ -88,6 +88,7 @@ def test_add_registers_validates_and_regenerates(central: Central, tmp_path: Pat
     staged = sorted(central.git("diff", "--cached", "--name-only").split())
     assert staged == [
         ".github/workflows/bmz-check.yml",
+        ".github/workflows/bmz-pages.yml",
         ".github/workflows/bmz-sync.yml",
         ".gitmodules",
         ".pre-commit-config.yaml",

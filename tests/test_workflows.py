@@ -98,7 +98,7 @@ def write_all(root: Path, files: Mapping[str, bytes]) -> list[Path]:
 
 def test_every_workflow_passes_the_github_workflow_schema_offline(tmp_path: Path) -> None:
     paths = write_all(tmp_path, all_workflows())
-    assert len(paths) == 3
+    assert len(paths) == 4
     res = lint(paths)
     assert res.returncode == 0, res.stdout + res.stderr
 
@@ -117,6 +117,7 @@ def test_templates_are_package_data() -> None:
     templates = PROJECT / "tools" / "bmz_collection" / "engine" / "templates"
     assert sorted(p.name for p in templates.glob("*.yml")) == [
         "bmz-check.yml",
+        "bmz-pages.yml",
         "bmz-sync.yml",
         "partner-bmz.yml",
     ]
@@ -322,3 +323,76 @@ def test_sync_step_with_a_partner_held_back_still_leaves_a_pull_request_body(
     git(central.root, "add", "-A")
     changed = git(central.root, "diff", "--cached", "--name-only").splitlines()
     assert sorted(changed) == ["collection.yaml", "partners/good"]
+
+
+# -- the website: artifact of the sync pull request, GitHub Pages on the default branch ------
+
+
+def test_sync_workflow_uploads_the_site_and_links_it_from_the_summary() -> None:
+    wf = load(workflows.central_workflows()[workflows.SYNC_WORKFLOW])
+    order = [s.get("name") or s.get("uses") for s in steps(wf)]
+    build, upload, link = "bmz build", "Upload the site", "Link the site from the summary"
+    pr = "Open or update the sync pull request"
+    assert order.index("bmz sync") < order.index(build) < order.index(upload)
+    assert order.index(upload) < order.index(link) < order.index(pr)  # the link is in the body
+    assert step(wf, build)["run"] == 'bmz build --out "$RUNNER_TEMP/bmz-site"'
+    up = step(wf, upload)
+    assert up["uses"].startswith("actions/upload-artifact@")
+    assert up["with"]["path"] == "${{ runner.temp }}/bmz-site"
+    assert step(wf, link)["env"] == {"SITE_URL": "${{ steps.site.outputs.artifact-url }}"}
+    assert up["id"] == "site"
+
+
+def test_the_link_step_appends_to_the_pull_request_body_and_the_job_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wf = load(workflows.central_workflows()[workflows.SYNC_WORKFLOW])
+    body = tmp_path / "runner" / "temp" / "bmz-sync.md"
+    body.parent.mkdir(parents=True)
+    body.write_text("## bmz sync\n")
+    url = "https://github.com/o/c/actions/runs/1/artifacts/2"
+    monkeypatch.setenv("SITE_URL", url)
+    code, _, summary = run_step(
+        step(wf, "Link the site from the summary")["run"], tmp_path, tmp_path, []
+    )
+    assert code == 0
+    line = f"The website built from these pins (download, open index.html): {url}\n"
+    assert body.read_text() == "## bmz sync\n\n" + line
+    assert summary == "\n" + line
+
+
+def test_pages_workflow_builds_and_deploys_on_the_default_branch_only() -> None:
+    wf = load(workflows.central_workflows()[workflows.PAGES_WORKFLOW])
+    assert set(wf["on"]) == {"push", "workflow_dispatch"}
+    assert wf["permissions"] == {"contents": "read"}
+    build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
+    assert build["if"] == "github.ref_name == github.event.repository.default_branch"
+    assert build["steps"][0]["with"]["submodules"] is True
+    runs = [s["run"] for s in build["steps"] if "run" in s]
+    assert runs == [
+        'python -m pip install --disable-pip-version-check "$BMZ_REQUIREMENT"',
+        'bmz build --out "$RUNNER_TEMP/bmz-site"',
+    ]
+    assert build["steps"][-1]["uses"].startswith("actions/upload-pages-artifact@")
+    assert build["steps"][-1]["with"]["path"] == "${{ runner.temp }}/bmz-site"
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["steps"][-1]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_the_build_step_writes_the_site_of_a_central_repository(
+    central: Central, tmp_path: Path
+) -> None:
+    wf = load(workflows.central_workflows()[workflows.PAGES_WORKFLOW])
+    (script,) = [s["run"] for s in wf["jobs"]["build"]["steps"] if "bmz build" in s.get("run", "")]
+    code, _, _ = run_step(script, central.root, tmp_path, [BIN])
+    assert code == 0
+    site = tmp_path / "runner" / "temp" / "bmz-site"
+    assert sorted(p.name for p in site.iterdir()) == [
+        "collection.js",
+        "collection.json",
+        "index.html",
+        "site.css",
+        "site.js",
+    ]
+    assert central.status() == ""  # nothing written into the repository

@@ -2,7 +2,8 @@
 
 It builds three partner repositories from ``examples/partners/``, a central repository that
 aggregates them, syncs; then one partner adds and edits a resource while another pushes a
-broken commit, and a second sync shows what a reviewer sees: the summary and the diff.
+broken commit, and a second sync shows what a reviewer sees: the summary and the diff; last,
+``bmz build`` writes the website (feed and partner pages) and the demo prints its path.
 Everything happens in ``$TMPDIR/bmz-demo`` (recreated each run; outside this checkout, since a
 central repository cannot live inside another repository), with an isolated git identity.
 """
@@ -131,8 +132,14 @@ def main() -> int:
         print(STEP.format("6. And the diff: pins and only the changed resources' lines"))
         print("$ git diff --cached --stat")
         print(_git(central, "diff", "--cached", "--stat"))
+        print(STEP.format("7. The website: the feed and each partner's page, from the pins"))
+        site = out / "site"
+        _bmz("build", "--repo", str(central), "--out", str(site))
+        page = (site / "index.html").as_uri()
         print(f"Look around: {central}/collection.yaml, `git -C {central} diff --cached`,")
-        print(f"and the summary in {summary}.")
+        print(f"the summary in {summary}, and the website (open in a browser):")
+        print(f"  {page}#/?partner=cellscope")
+        print(f"Site: {site}")
     return 0
 
 

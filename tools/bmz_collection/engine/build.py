@@ -167,13 +167,34 @@ def feed(head: Mapping[str, Any], partners: Sequence[PartnerFeed]) -> dict[str, 
     return out
 
 
+@dataclass(frozen=True)
+class _Job:
+    partner: Partner
+    git_dir: Path
+    pin: str
+
+
+def _partner_feed(job: _Job) -> tuple[dict[str, Any] | None, list[dict[str, Any]], list[Finding]]:
+    """One partner at its pin: (config, feed items, errors). Runs in a worker process."""
+    p = job.partner
+    at = sync.evaluate(job.git_dir, job.pin, p, validate=False)
+    items = partner_items(at.entries, p, files_root_at(p, job.pin), p.path + "/")
+    return at.config, items, [f for f in at.findings if f.is_error]
+
+
+PARALLEL_MIN_PARTNERS = 16
+"""Below this, forking workers costs more than loading the partners here."""
+
+
 def build(start: Path) -> Build:
-    """The feed of the central repository at (or above) ``start``, from its pins."""
+    """The feed of the central repository at (or above) ``start``, from its pins. Partners
+    are loaded on every core (loading YAML is most of the time)."""
+    from bmz_collection.engine import batch
+
     repo = gitio.Repo.discover(start)
     _, cf = sync.load_central(repo)
     work, notes = sync._plan(repo, cf.registry, set())
-    partners: list[PartnerFeed] = []
-    findings: list[Finding] = []
+    jobs: list[_Job] = []
     for w in work:
         p = w.partner
         if w.old_pin is None:
@@ -183,18 +204,20 @@ def build(start: Path) -> Build:
             raise FatalError(
                 f"{p.path} is not initialised: run `git submodule update --init {p.path}`"
             )
-        at = sync.evaluate(w.git_dir, w.old_pin, p, validate=False)
-        errors = [f for f in at.findings if f.is_error]
+        jobs.append(_Job(p, w.git_dir, w.old_pin))
+    partners: list[PartnerFeed] = []
+    findings: list[Finding] = []
+    for job, (config, items, errors) in zip(
+        jobs, batch.run(_partner_feed, jobs, min_items=PARALLEL_MIN_PARTNERS), strict=True
+    ):
         if errors:
             notes.append(
-                f"{p.path}: the pinned commit {w.old_pin[:7]} has {len(errors)} error(s); "
-                "only the entries that resolve are published"
+                f"{job.partner.path}: the pinned commit {job.pin[:7]} has {len(errors)} "
+                "error(s); only the entries that resolve are published"
             )
             findings.extend(errors)
-        items = partner_items(at.entries, p, files_root_at(p, w.old_pin), p.path + "/")
-        partners.append(PartnerFeed(p, at.config, items, w.old_pin))
-    head = dict(cf.data)
-    return Build(feed(head, partners), partners, findings, notes)
+        partners.append(PartnerFeed(job.partner, config, items, job.pin))
+    return Build(feed(dict(cf.data), partners), partners, findings, notes)
 
 
 # -- a partner's own repository (``bmz preview``) --------------------------------------------

@@ -15,6 +15,7 @@ from bmz_collection import __version__
 
 CHECK_WORKFLOW = ".github/workflows/bmz-check.yml"
 SYNC_WORKFLOW = ".github/workflows/bmz-sync.yml"
+PAGES_WORKFLOW = ".github/workflows/bmz-pages.yml"
 PARTNER_WORKFLOW = ".github/workflows/bmz.yml"
 
 DEFAULT_REQUIREMENT = f"bmz-collection=={__version__}"
@@ -40,10 +41,13 @@ def template(name: str, **values: str) -> bytes:
 def central_workflows(requirement: str = DEFAULT_REQUIREMENT) -> dict[str, bytes]:
     """The central repository's workflows, by path: ``bmz-check.yml`` (pull requests: the
     hooks and ``bmz sync --no-fetch --check``) and ``bmz-sync.yml`` (a schedule: ``bmz sync``
-    and one pull request with its summary). ``requirement`` is what they `pip install`."""
+    and one pull request with its summary and the built site) and ``bmz-pages.yml`` (pushes
+    to the default branch: ``bmz build`` deployed to GitHub Pages). ``requirement`` is what
+    they `pip install`."""
     return {
         CHECK_WORKFLOW: template("bmz-check.yml", bmz_requirement=requirement),
         SYNC_WORKFLOW: template("bmz-sync.yml", bmz_requirement=requirement),
+        PAGES_WORKFLOW: template("bmz-pages.yml", bmz_requirement=requirement),
     }
 
 
@@ -56,6 +60,7 @@ def partner_workflow(branch: str) -> dict[str, bytes]:
 __all__ = [
     "CHECK_WORKFLOW",
     "DEFAULT_REQUIREMENT",
+    "PAGES_WORKFLOW",
     "PARTNER_WORKFLOW",
     "SYNC_WORKFLOW",
     "central_workflows",
