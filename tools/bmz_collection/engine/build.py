@@ -21,7 +21,8 @@ from bmz_collection.core.errors import FatalError
 from bmz_collection.core.findings import Finding
 from bmz_collection.core.github import raw_root
 from bmz_collection.core.resolve import Entry
-from bmz_collection.engine import sync
+from bmz_collection.engine.sync.evaluate import _with_details_findings, evaluate
+from bmz_collection.engine.sync.plan import load_central, plan
 from bmz_collection.io import gitio
 
 PARTNER_FIELDS = (
@@ -177,7 +178,7 @@ class _Job:
 def _partner_feed(job: _Job) -> tuple[dict[str, Any] | None, list[dict[str, Any]], list[Finding]]:
     """One partner at its pin: (config, feed items, errors). Runs in a worker process."""
     p = job.partner
-    at = sync.evaluate(job.git_dir, job.pin, p, validate=False)
+    at = evaluate(job.git_dir, job.pin, p, validate=False)
     items = partner_items(at.entries, p, files_root_at(p, job.pin), p.path + "/")
     return at.config, items, [f for f in at.findings if f.is_error]
 
@@ -192,8 +193,8 @@ def build(start: Path) -> Build:
     from bmz_collection.engine import batch
 
     repo = gitio.Repo.discover(start)
-    _, cf = sync.load_central(repo)
-    work, notes = sync._plan(repo, cf.registry, set())
+    _, cf = load_central(repo)
+    work, notes = plan(repo, cf.registry, set())
     jobs: list[_Job] = []
     for w in work:
         p = w.partner
@@ -266,7 +267,7 @@ def preview(path: Path) -> Build:
         pid = "partner"
     partner = Partner(pid, root.as_uri(), collection_file_name=relpath)
     checked = check_collection(raw, relpath, FileTree(root), collection_id=pid, display=relpath)
-    checked = sync._with_details_findings(checked, partner, relpath)
+    checked = _with_details_findings(checked, partner, relpath)
     items = partner_items(checked.entries, partner, root.as_uri(), "")
     one = PartnerFeed(partner, checked.config, items)
     head = {"name": f"Preview of {pid}", "type": "collection"}

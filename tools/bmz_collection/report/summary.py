@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from bmz_collection.core import central, codeowners
+from bmz_collection.core.github import github_repository
 from bmz_collection.engine.changes import (
     ADDED,
     CURRENT,
@@ -22,7 +23,6 @@ from bmz_collection.engine.changes import (
     PartnerChange,
     Summary,
 )
-from bmz_collection.core.github import github_repository
 
 MAX_ITEMS = 50
 """Per partner and list; the rest is counted, not listed."""
