@@ -207,3 +207,16 @@ def test_an_uninitialised_partner_is_a_clear_error(
     assert code == 2
     assert "partners/alpha is not initialised" in err
     assert not (tmp_path / "s").exists()
+
+
+def test_the_feed_schema_refuses_what_the_feed_must_not_hold() -> None:
+    item = {"id": "a/b", "type": "model", "name": "B"}
+    good = {"config": {"partners": [], "n_resources": {"model": 1}}, "collection": [item]}
+    assert jsonschemas.validate(good, jsonschemas.FEED, "f") == []
+    for bad in (
+        {**good, "collection": [{**item, "download_count": 3}]},  # not derived: never written
+        {**good, "collection": [{"id": "a/b", "name": "B"}]},
+        {**good, "config": {"partners": [{"id": "Bad Id", "name": "x"}], "n_resources": {}}},
+        {"collection": []},
+    ):
+        assert jsonschemas.validate(bad, jsonschemas.FEED, "f") != [], bad

@@ -243,10 +243,15 @@ def test_every_real_partner_page_in_a_browser(site: Site, ours: Any) -> None:
         tabs = {b.attrs["data-type"]: int(b.attrs["data-count"]) for b in doc.find_all("button")
                 if "data-type" in b.attrs}  # fmt: skip
         assert list(tabs) == p["resource_types"]
-        own = [i for i in items if i["id"].startswith(pid + "/")]
+        wanted = {t.lower() for t in p["tags"]}
+        on_page = [
+            i
+            for i in items
+            if i["id"].startswith(pid + "/") or {t.lower() for t in i.get("tags", [])} & wanted
+        ]
+        assert len(on_page) == expected
         for rtype, n in tabs.items():
-            if not p["tags"]:
-                assert n == sum(1 for i in own if i["type"] == rtype)
+            assert n == sum(1 for i in on_page if i["type"] == rtype), (pid, rtype)
         selected = [b for b in doc.find_all("button") if b.attrs.get("aria-selected") == "true"]
         default = p.get("default_type")
         want = default if default in p["resource_types"] else p["resource_types"][0]

@@ -93,6 +93,9 @@ def test_the_partner_strip_and_the_query_form(site: Site, feed: Any) -> None:
         p["id"] for p in feed["config"]["partners"]
     ]
     assert [a.text for a in strip] == [p["name"] for p in feed["config"]["partners"]]
+    for a, p in zip(strip, feed["config"]["partners"], strict=True):
+        (logo,) = a.find_all(data_src=None)  # logo, else icon; hidden when it fails offline
+        assert logo.attrs["data-src"] == (p.get("logo") or p.get("icon"))
     current = [a.attrs["data-partner-id"] for a in strip if a.attrs.get("aria-current") == "page"]
     assert current == ["cellscope"]
 

@@ -176,7 +176,10 @@
       var a = link(href({ partner: p.id }), null, "partner");
       a.setAttribute("data-partner-id", p.id);
       a.setAttribute("title", text(p.name) || p.id);
-      a.appendChild(image(p.logo || p.icon, text(p.name) || p.id, "logo"));
+      var logo = image(p.logo || p.icon, "", "logo");
+      logo.setAttribute("aria-hidden", "true");
+      a.appendChild(logo);
+      a.appendChild(el("span", "name", text(p.name) || p.id));
       if (current && current.id === p.id) a.setAttribute("aria-current", "page");
       nav.appendChild(a);
     });
