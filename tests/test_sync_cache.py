@@ -22,7 +22,7 @@ def test_the_fingerprint_covers_every_subpackage_and_the_schemas() -> None:
         "__init__.py",
         "core/central.py",
         "core/checks/__init__.py",
-        "core/formatting.py",
+        "core/formatting/__init__.py",
         "io/gitio.py",
         "engine/validate.py",
         "engine/sync/cache.py",
