@@ -15,10 +15,10 @@ import pytest
 
 import bmz_collection.core.formatting.guarantees as guarantees
 from bmz_collection.cli.main import main
+from bmz_collection.core import limits
 from bmz_collection.core.formatting.style import Style, _format_table_py310
 from bmz_collection.core.rdfnames import RDF_FILES_REGEX, is_rdf_name
 from bmz_collection.engine import batch
-from bmz_collection.engine import format_files as format_command
 from bmz_collection_hooks.format import main as hook_main
 
 MESSY = """\
@@ -414,7 +414,7 @@ def test_an_explicit_file_is_formatted_whatever_its_name(
 def test_many_files_use_worker_processes_with_the_same_results(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(format_command, "PARALLEL_MIN_FILES", 4)
+    monkeypatch.setattr(limits, "FORMAT_PARALLEL_MIN_FILES", 4)
     monkeypatch.setattr(batch, "cpus", lambda: 2)
     files = [
         write(repo / f"r{i:02d}" / "rdf.yaml", MESSY if i % 3 else CANONICAL) for i in range(24)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bmz_collection.core.loading import MAX_BYTES, LoadError, load_mapping, locate
+from bmz_collection.core.limits import MAX_BYTES
+from bmz_collection.core.loading import LoadError, load_mapping, locate
 
 from .hostile.cases import alias_bomb
 

@@ -23,7 +23,7 @@ def test_the_fingerprint_covers_every_subpackage_and_the_schemas() -> None:
         "core/central.py",
         "core/checks/__init__.py",
         "core/formatting/__init__.py",
-        "io/gitio.py",
+        "io/git/process.py",
         "engine/validate.py",
         "engine/sync/cache.py",
         "engine/sync/render.py",

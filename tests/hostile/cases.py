@@ -34,8 +34,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bmz_collection.core.loading import MAX_BYTES
-from bmz_collection.io.gitio import MAX_BLOB
+from bmz_collection.core.limits import MAX_BLOB, MAX_BYTES
 
 
 @dataclass(frozen=True)

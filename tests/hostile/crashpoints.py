@@ -1,7 +1,7 @@
 """Run ``bmz`` and kill it with SIGKILL at a chosen point, from the test side.
 
 Nothing in the product knows about this: the runner wraps three functions before handing over
-to ``bmz`` (``gitio.Git.run``, ``os.fdopen`` for writing, ``os.replace``), numbers every event
+to ``bmz`` (``process.Git.run``, ``os.fdopen`` for writing, ``os.replace``), numbers every event
 across the process and its forked workers (a counter file under ``flock``), and at the chosen
 event sends SIGKILL to the whole process group, exactly as a crash, an OOM kill or a CI
 cancellation would. Events:
@@ -87,18 +87,18 @@ class _HalfWriter:
 
 
 def install(plan: Plan) -> None:
-    from bmz_collection.io import gitio
+    from bmz_collection.io.git import process
 
-    real_run = gitio.Git.run
+    real_run = process.Git.run
 
-    def run(self: gitio.Git, *args: str, **kwargs: Any) -> gitio.Result:
+    def run(self: process.Git, *args: str, **kwargs: Any) -> process.Result:
         try:
             return real_run(self, *args, **kwargs)
         finally:
             if plan.event("git"):
                 die()
 
-    gitio.Git.run = run  # type: ignore[method-assign]
+    process.Git.run = run  # type: ignore[method-assign]
 
     real_fdopen = os.fdopen
 

@@ -40,9 +40,9 @@ def run(args: argparse.Namespace) -> int:
     result = build(Path(args.repo))
     root = Path(args.repo).resolve()
     if args.out is None:
-        from bmz_collection.io import gitio
+        from bmz_collection.io.git.repo import Repo
 
-        root = gitio.Repo.discover(root).root
+        root = Repo.discover(root).root
     out = Path(args.out) if args.out is not None else root / "site"
     for note in result.notes:
         print(f"warning: {note}", file=sys.stderr)

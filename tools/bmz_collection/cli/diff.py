@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bmz_collection.core.central import Partner
     from bmz_collection.engine.changes import PartnerChange, Summary
-    from bmz_collection.io.gitio import Repo
+    from bmz_collection.io.git.repo import Repo
 
 HELP = """\
 Print the change summary (Markdown, as `bmz sync --summary` writes it) between two states of
@@ -170,8 +170,8 @@ def summarise(repo: Repo, old: State, new: State) -> Summary:
 
 def _history(p: PartnerChange, git_dir: Path, old: str, new: str) -> None:
     """Commit subjects and force-push detection, when the partner's objects are here."""
-    from bmz_collection.engine.changes import MAX_SUBJECTS
-    from bmz_collection.io import gitio as g
+    from bmz_collection.core.limits import MAX_SUBJECTS
+    from bmz_collection.io.git import objects as g
 
     if not git_dir.exists() or not g.has_commit(git_dir, new) or not g.has_commit(git_dir, old):
         p.old_missing = True
@@ -196,10 +196,10 @@ def _section(raw: bytes | None) -> bytes | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bmz_collection.io import gitio
+    from bmz_collection.io.git.repo import Repo
     from bmz_collection.report import summary as s
 
-    repo = gitio.Repo.discover(Path(args.repo), allow_local=True)
+    repo = Repo.discover(Path(args.repo), allow_local=True)
     old = state_at(repo, args.rev)
     new = state_at(repo, args.to) if args.to else working_state(repo)
     sys.stdout.write(s.render(summarise(repo, old, new)))

@@ -69,10 +69,12 @@ def _default_id(folder: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bmz_collection.core import central
+    from bmz_collection.core import central, policy
     from bmz_collection.core.errors import FatalError
     from bmz_collection.engine import partner_repository, workflows
-    from bmz_collection.io import fsio, gitio
+    from bmz_collection.io import fsio
+    from bmz_collection.io.git.process import Git
+    from bmz_collection.io.git.repo import Repo
 
     folder = Path(args.dir).expanduser()
     partner_repository.refuse(folder, *partner_repository.INIT)
@@ -81,20 +83,20 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise FatalError(f"cannot create {folder}: {exc.strerror or exc}") from None
     folder = folder.resolve()
-    probe = gitio.Git(folder).run("rev-parse", "--show-toplevel", check=False)
+    probe = Git(folder).run("rev-parse", "--show-toplevel", check=False)
     if probe.returncode != 0:
-        gitio.Git(folder).run("init", "--quiet", what="git init")
+        Git(folder).run("init", "--quiet", what="git init")
     elif Path(probe.text.strip()).resolve() != folder:
         raise FatalError(
             f"{folder} is inside the git repository {probe.text.strip()}; "
             "give that folder, or one outside it"
         )
-    repo = gitio.Repo(folder)
+    repo = Repo(folder)
     target = folder / central.FILE_NAME
     if target.exists():
         raise FatalError(f"{target} already exists: this is a central repository already")
     cid = args.id or _default_id(folder)
-    central.check_partner_id(cid)
+    policy.check_partner_id(cid)
     name = args.name or folder.name
     description = args.description or f"{name}: resources from its community partners."
     head = central.initial_head(cid=cid, name=name, description=description)

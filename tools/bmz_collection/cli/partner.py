@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bmz_collection.core.findings import Finding
-    from bmz_collection.io.gitio import IndexEntry, Repo
+    from bmz_collection.io.git.repo import IndexEntry, Repo
 
 HELP = """\
 Manage the partners of a central repository.
@@ -229,16 +229,18 @@ def add_partner(
 ) -> tuple[str, int]:
     """Add and register a partner; (pinned commit, number of resources). Rolls back on any
     failure, including an interruption."""
-    from bmz_collection.core import central, codeowners
+    from bmz_collection.core import central, codeowners, policy
     from bmz_collection.core.errors import FatalError
     from bmz_collection.engine import sync
-    from bmz_collection.io import codeowners_file, fsio, gitio, lock
+    from bmz_collection.io import codeowners_file, fsio, lock
+    from bmz_collection.io.git.objects import resolve_commit
+    from bmz_collection.io.git.repo import Repo
 
-    pid = central.check_partner_id(pid)
-    url = gitio.check_url(url, allow_local=allow_local)
-    gitio.check_branch(branch)
-    central.check_collection_file(collection_file)
-    repo = gitio.Repo.discover(start, allow_local=allow_local)
+    pid = policy.check_partner_id(pid)
+    url = policy.check_url(url, allow_local=allow_local)
+    policy.check_branch(branch)
+    policy.check_collection_file(collection_file)
+    repo = Repo.discover(start, allow_local=allow_local)
     with lock.exclusive(repo.common_dir):
         _, cf = sync.load_central(repo)
         if any(p.id == pid for p in cf.registry):
@@ -278,7 +280,7 @@ def add_partner(
                 timeout=timeout,
                 what="git submodule add",
             )
-            head = gitio.resolve_commit(module_dir, "HEAD")
+            head = resolve_commit(module_dir, "HEAD")
             result = sync.evaluate(module_dir, head, partner, validate=True)
             if not result.ok:
                 raise Rejected(result.findings)
@@ -299,7 +301,7 @@ def add_partner(
 
 
 def _run_add(args: argparse.Namespace) -> int:
-    from bmz_collection.io.gitio import GitError
+    from bmz_collection.io.git.process import GitError
 
     try:
         head, count = add_partner(
@@ -332,13 +334,14 @@ def _run_add(args: argparse.Namespace) -> int:
 
 
 def remove_partner(start: Path, pid: str) -> None:
-    from bmz_collection.core import central, codeowners
+    from bmz_collection.core import central, codeowners, policy
     from bmz_collection.core.errors import FatalError
     from bmz_collection.engine import sync
-    from bmz_collection.io import codeowners_file, fsio, gitio, lock
+    from bmz_collection.io import codeowners_file, fsio, lock
+    from bmz_collection.io.git.repo import Repo
 
-    pid = central.check_partner_id(pid)
-    repo = gitio.Repo.discover(start, allow_local=True)
+    pid = policy.check_partner_id(pid)
+    repo = Repo.discover(start, allow_local=True)
     with lock.exclusive(repo.common_dir):
         before, cf = sync.load_central(repo)
         registered = any(p.id == pid for p in cf.registry)
@@ -388,9 +391,9 @@ def _run_remove(args: argparse.Namespace) -> int:
 def list_partners(start: Path) -> list[dict[str, Any]]:
     from bmz_collection.core import central
     from bmz_collection.engine import sync
-    from bmz_collection.io import gitio
+    from bmz_collection.io.git.repo import Repo
 
-    repo = gitio.Repo.discover(start, allow_local=True)
+    repo = Repo.discover(start, allow_local=True)
     _, cf = sync.load_central(repo)
     gitlinks = repo.gitlinks(central.PARTNERS_DIR + "/")
     modules = {cfg.get("path"): name for name, cfg in repo.gitmodules().items()}
@@ -463,9 +466,9 @@ def show_partner(start: Path, pid: str) -> dict[str, Any]:
     from bmz_collection.core import central, codeowners
     from bmz_collection.core.errors import FatalError
     from bmz_collection.engine import sync
-    from bmz_collection.io import gitio
+    from bmz_collection.io.git.repo import Repo
 
-    repo = gitio.Repo.discover(start, allow_local=True)
+    repo = Repo.discover(start, allow_local=True)
     _, cf = sync.load_central(repo)
     partner = next((p for p in cf.registry if p.id == pid), None)
     if partner is None:

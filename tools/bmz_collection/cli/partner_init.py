@@ -188,12 +188,12 @@ def gather(args: argparse.Namespace) -> PartnerOptions:
 def _repository_state(folder: Path) -> bool:
     """Whether ``folder`` needs `git init`; refuses a folder inside another repository."""
     from bmz_collection.core.errors import FatalError
-    from bmz_collection.io import gitio
+    from bmz_collection.io.git.process import Git
 
     probe_dir = next((d for d in (folder, *folder.parents) if d.is_dir()), None)
     if probe_dir is None:  # pragma: no cover - the root always exists
         return True
-    probe = gitio.Git(probe_dir).run("rev-parse", "--show-toplevel", check=False)
+    probe = Git(probe_dir).run("rev-parse", "--show-toplevel", check=False)
     if probe.returncode != 0:
         return True
     top = Path(probe.text.strip()).resolve()
@@ -212,7 +212,7 @@ def run_init(args: argparse.Namespace) -> int:
     from bmz_collection.core.errors import FatalError, UsageError
     from bmz_collection.core.findings import format_path
     from bmz_collection.engine import scaffold
-    from bmz_collection.io import gitio
+    from bmz_collection.io.git.process import Git
 
     folder = Path(args.dir).expanduser().resolve()
     if folder.exists() and not folder.is_dir():
@@ -237,12 +237,12 @@ def run_init(args: argparse.Namespace) -> int:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if needs_init:
-            gitio.Git(folder).run(
+            Git(folder).run(
                 "init", "--quiet", f"--initial-branch={options.branch}", what="git init"
             )
             made_git = True
         written = scaffold.write(folder, files)
-        gitio.Git(folder).run("add", "--", *written, what="git add")
+        Git(folder).run("add", "--", *written, what="git add")
     except BaseException:
         if made_git:
             shutil.rmtree(folder / ".git", ignore_errors=True)

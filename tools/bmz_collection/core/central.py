@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bmz_collection.core import policy
 from bmz_collection.core.errors import FatalError
 from bmz_collection.core.findings import DocPath, Finding
 from bmz_collection.core.loading import LoadError, parse
@@ -46,8 +47,6 @@ GENERATED_KEYS = (DETAILS_KEY, "collection")
 CATALOGUE_URL = "https://bioimage.io/#/?partner={id}"
 """The catalogue filtered to one partner's items."""
 
-PARTNER_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
-MAX_PARTNER_ID = 64
 DEFAULT_BRANCH = "main"
 DEFAULT_COLLECTION_FILE = "collection.yaml"
 
@@ -115,32 +114,7 @@ class Partner:
 
     @property
     def url(self) -> str:
-        from bmz_collection.io.gitio import expand_repository
-
-        return expand_repository(self.repository)
-
-
-def check_partner_id(pid: object) -> str:
-    if not isinstance(pid, str) or not PARTNER_ID.fullmatch(pid) or len(pid) > MAX_PARTNER_ID:
-        raise FatalError(
-            f"invalid partner id {pid!r}: use lower-case letters, digits, '_' and '-', "
-            f"starting with a letter or digit (at most {MAX_PARTNER_ID} characters)"
-        )
-    return pid
-
-
-def check_collection_file(name: object) -> str:
-    """A path inside the partner repository, never leaving it."""
-    from bmz_collection.core.tree import join_inside
-
-    if not isinstance(name, str) or not name or name.startswith("-"):
-        raise FatalError(f"invalid collection file name {name!r}")
-    inside = join_inside("", name)
-    if inside is None or inside == "" or inside != name:
-        raise FatalError(
-            f"invalid collection file name {name!r}: a plain path inside the partner repository"
-        )
-    return name
+        return policy.expand_repository(self.repository)
 
 
 # -- splitting the file ----------------------------------------------------------------------
@@ -228,17 +202,17 @@ def registry_of(data: Mapping[str, Any], file: str = FILE_NAME) -> list[Partner]
         if not isinstance(item, Mapping):
             raise FatalError(f"{where}: expected a mapping with id and repository")
         try:
-            pid = check_partner_id(item.get("id"))
+            pid = policy.check_partner_id(item.get("id"))
             repository = item.get("repository")
             if not isinstance(repository, str) or not repository:
                 raise FatalError("`repository` must be a URL (or owner/name on GitHub)")
             branch = item.get("branch", DEFAULT_BRANCH)
             if not isinstance(branch, str):
                 raise FatalError("`branch` must be a string")
-            from bmz_collection.io.gitio import check_branch
-
-            check_branch(branch)
-            cfile = check_collection_file(item.get("collection_file_name", DEFAULT_COLLECTION_FILE))
+            policy.check_branch(branch)
+            cfile = policy.check_collection_file(
+                item.get("collection_file_name", DEFAULT_COLLECTION_FILE)
+            )
         except FatalError as exc:
             raise FatalError(f"{where}: {exc}") from None
         if pid in seen:
@@ -736,9 +710,7 @@ __all__ = [
     "PartnerBlock",
     "add_partner",
     "changed_fields",
-    "check_collection_file",
     "check_details",
-    "check_partner_id",
     "display_config",
     "edit_registry",
     "entry_changes",

@@ -14,12 +14,12 @@ bytes and data in, bytes and notes out.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bmz_collection.core import policy
 from bmz_collection.core.errors import FatalError
 
 PATH = ".github/CODEOWNERS"
@@ -32,23 +32,13 @@ _BEGIN = re.compile(rb"^" + re.escape(BEGIN.encode()) + rb"[ \t]*\r?$", re.MULTI
 _END = re.compile(rb"^" + re.escape(END.encode()) + rb"[ \t]*\r?$", re.MULTILINE)
 
 
-@functools.cache
-def _user_rules() -> tuple[re.Pattern[str], frozenset[str]]:
-    """The GitHub user name rule of the schemas (the single source of truth): its pattern and
-    the placeholders it warns about."""
-    from bmz_collection.core import jsonschemas
-
-    parts = jsonschemas.schema("common")["$defs"]["github_user"]["allOf"]
-    return re.compile(parts[0]["pattern"]), frozenset(parts[1]["not"]["enum"])
-
-
 def check_user(value: object) -> str | None:
     """Why ``value`` cannot be asked for a review, or None when it is a GitHub user name."""
     if value is None:
         return "no github_user"
     if not isinstance(value, str):
         return f"github_user {value!r} is not text"
-    pattern, placeholders = _user_rules()
+    pattern, placeholders = policy.github_user_rules()
     if value in placeholders:
         return f"github_user {value!r} is a placeholder, not a GitHub user name"
     if not pattern.fullmatch(value):

@@ -11,7 +11,6 @@ import datetime
 import re
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -19,21 +18,13 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
+from bmz_collection.core import limits
 from bmz_collection.core.findings import DocPath, Finding, Severity, format_path
 
 try:
     from ruamel.yaml.cyaml import CSafeLoader as _SafeLoader
 except ImportError:  # no ruamel.yaml.clib wheel for this platform: same results, slower
     from ruamel.yaml.loader import SafeLoader as _SafeLoader  # type: ignore[assignment]
-
-MAX_BYTES = 64 * 1024 * 1024
-"""The largest file we read. Real partner collections are at most ~110 kB, but a central
-``collection.yaml`` of 50k resources is ~23 MB and must still validate and format."""
-MAX_DEPTH = 64
-"""Nesting deeper than this is never an RDF; the parser slows down quadratically on it."""
-MAX_NODES = 10_000_000
-"""Expanded node count (aliases counted at every use): stops "billion laughs" documents while
-leaving room for a 50k-resource central collection (~2M nodes)."""
 
 _BOM = b"\xef\xbb\xbf"
 _local = threading.local()
@@ -92,25 +83,17 @@ def _load(text: str) -> Any:
         loader.dispose()
 
 
-def _too_large(file: str, size: int) -> LoadError:
-    return _fail(file, "yaml-too-large", f"file is {size} bytes, over the limit of {MAX_BYTES}")
-
-
-def read_file(path: Path, file: str) -> bytes:
-    """A file's bytes for ``load_mapping``, read safely: a regular file (OSError otherwise) of
-    at most MAX_BYTES (LoadError otherwise), never read past the limit."""
-    from bmz_collection.io.fsio import FileTooLarge, read_bounded
-
-    try:
-        return read_bounded(path, MAX_BYTES)
-    except FileTooLarge as exc:
-        raise _too_large(file, exc.size) from None
+def too_large(file: str, size: int) -> LoadError:
+    """The finding of a file over ``limits.MAX_BYTES``, whoever noticed it."""
+    return _fail(
+        file, "yaml-too-large", f"file is {size} bytes, over the limit of {limits.MAX_BYTES}"
+    )
 
 
 def decode(raw: bytes, file: str) -> str:
     """Bytes to text: UTF-8 only (a BOM is fine), with the position of the first bad byte."""
-    if len(raw) > MAX_BYTES:
-        raise _too_large(file, len(raw))
+    if len(raw) > limits.MAX_BYTES:
+        raise too_large(file, len(raw))
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
     try:
@@ -133,11 +116,12 @@ _BRACKET = re.compile(r"[\[\]{}]")
 
 
 def _flow_may_be_deep(text: str) -> bool:
-    """Whether flow brackets may nest deeper than MAX_DEPTH: innermost pairs are removed level
-    by level at regex speed, so a file with a hundred ``tags: [...]`` lists (one level) costs
-    two passes instead of a full event parse. Brackets left unpaired (quoted ones) say maybe.
-    Quotes can also hide depth; the real parse's recursion guard is the backstop for that."""
-    for _ in range(MAX_DEPTH):
+    """Whether flow brackets may nest deeper than ``limits.MAX_DEPTH``: innermost pairs are
+    removed level by level at regex speed, so a file with a hundred ``tags: [...]`` lists (one
+    level) costs two passes instead of a full event parse. Brackets left unpaired (quoted ones)
+    say maybe. Quotes can also hide depth; the real parse's recursion guard is the backstop for
+    that."""
+    for _ in range(limits.MAX_DEPTH):
         text, pairs = _FLOW_PAIR.subn("", text)
         if not pairs:
             return _BRACKET.search(text) is not None
@@ -149,18 +133,18 @@ def _check_depth(text: str, file: str) -> None:
     the text may be deep (then one event pass, which stops at the first level too deep)."""
     if not (_INDENTED.search(text) or _COMPACT.search(text) or _flow_may_be_deep(text)):
         return
-    depth = 0
+    depth, max_depth = 0, limits.MAX_DEPTH
     try:
         for event in _yaml().parse(text):
             name = type(event).__name__
             if name in ("MappingStartEvent", "SequenceStartEvent"):
                 depth += 1
-                if depth > MAX_DEPTH:
+                if depth > max_depth:
                     mark = event.start_mark
                     raise _fail(
                         file,
                         "yaml-too-deep",
-                        f"nesting deeper than {MAX_DEPTH} levels",
+                        f"nesting deeper than {max_depth} levels",
                         mark.line + 1,
                         mark.column + 1,
                     )
@@ -203,6 +187,7 @@ def _jsonable(data: Any, file: str) -> Any:
     """
     active: set[int] = set()
     done: dict[int, tuple[Any, int]] = {}
+    max_nodes = limits.MAX_NODES
 
     def err(path: DocPath, rule: str, message: str) -> LoadError:
         return LoadError(Finding(file, Severity.ERROR, rule, message, path))
@@ -224,7 +209,7 @@ def _jsonable(data: Any, file: str) -> Any:
                         raise err(path, "yaml-key-type", f"key {k!r} is not a string")
                     out[k], n = walk(v, (*path, k))
                     size += n
-                    if size > MAX_NODES:
+                    if size > max_nodes:
                         break
             else:
                 out = []
@@ -232,13 +217,13 @@ def _jsonable(data: Any, file: str) -> Any:
                     value, n = walk(v, (*path, i))
                     out.append(value)
                     size += n
-                    if size > MAX_NODES:
+                    if size > max_nodes:
                         break
-            if size > MAX_NODES:
+            if size > max_nodes:
                 raise err(
                     path,
                     "yaml-too-many-nodes",
-                    f"document expands to more than {MAX_NODES} nodes (alias bomb?)",
+                    f"document expands to more than {max_nodes} nodes (alias bomb?)",
                 )
             active.discard(key)
             done[key] = (out, size)
@@ -360,9 +345,6 @@ def locate(text: str, path: DocPath) -> tuple[int, int]:
 
 
 __all__ = [
-    "MAX_BYTES",
-    "MAX_DEPTH",
-    "MAX_NODES",
     "Document",
     "LoadError",
     "decode",
@@ -371,5 +353,5 @@ __all__ = [
     "locate",
     "parse",
     "position",
-    "read_file",
+    "too_large",
 ]

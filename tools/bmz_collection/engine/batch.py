@@ -101,9 +101,9 @@ def read(file: Located) -> bytes:
     why not: a symlink leading out of its repository (never read, never written through), not a
     regular file (a FIFO would block, ``/dev/zero`` would fill memory), too large, unreadable."""
     from bmz_collection.core.findings import Finding, Severity
-    from bmz_collection.core.loading import LoadError, read_file
+    from bmz_collection.core.loading import LoadError
     from bmz_collection.core.tree import Kind
-    from bmz_collection.io.fsio import FileTree
+    from bmz_collection.io.fsio import FileTree, read_file
 
     name = str(file.path)
 

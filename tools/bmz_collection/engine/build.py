@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bmz_collection.core import central
+from bmz_collection.core import central, limits, policy
 from bmz_collection.core.central import Partner
 from bmz_collection.core.errors import FatalError
 from bmz_collection.core.findings import Finding
@@ -23,7 +23,7 @@ from bmz_collection.core.github import raw_root
 from bmz_collection.core.resolve import Entry
 from bmz_collection.engine.sync.evaluate import _with_details_findings, evaluate
 from bmz_collection.engine.sync.plan import load_central, plan
-from bmz_collection.io import gitio
+from bmz_collection.io.git.repo import Repo
 
 PARTNER_FIELDS = (
     "name",
@@ -183,16 +183,12 @@ def _partner_feed(job: _Job) -> tuple[dict[str, Any] | None, list[dict[str, Any]
     return at.config, items, [f for f in at.findings if f.is_error]
 
 
-PARALLEL_MIN_PARTNERS = 16
-"""Below this, forking workers costs more than loading the partners here."""
-
-
 def build(start: Path) -> Build:
     """The feed of the central repository at (or above) ``start``, from its pins. Partners
     are loaded on every core (loading YAML is most of the time)."""
     from bmz_collection.engine import batch
 
-    repo = gitio.Repo.discover(start)
+    repo = Repo.discover(start)
     _, cf = load_central(repo)
     work, notes = plan(repo, cf.registry, set())
     jobs: list[_Job] = []
@@ -209,7 +205,9 @@ def build(start: Path) -> Build:
     partners: list[PartnerFeed] = []
     findings: list[Finding] = []
     for job, (config, items, errors) in zip(
-        jobs, batch.run(_partner_feed, jobs, min_items=PARALLEL_MIN_PARTNERS), strict=True
+        jobs,
+        batch.run(_partner_feed, jobs, min_items=limits.BUILD_PARALLEL_MIN_PARTNERS),
+        strict=True,
     ):
         if errors:
             notes.append(
@@ -262,7 +260,7 @@ def preview(path: Path) -> Build:
         raise FatalError(exc.finding.one_line()) from None
     pid = collection_id_of(data) or root.name
     try:
-        central.check_partner_id(pid)
+        policy.check_partner_id(pid)
     except FatalError:
         pid = "partner"
     partner = Partner(pid, root.as_uri(), collection_file_name=relpath)

@@ -24,9 +24,6 @@ ADDED = "added"
 REMOVED = "removed"
 """Registered in the older state only (``bmz diff``)."""
 
-MAX_SUBJECTS = 20
-"""Commit subjects kept per partner; more are only flagged (``more_subjects``)."""
-
 
 @dataclass
 class ResourceChanges:

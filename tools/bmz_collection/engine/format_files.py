@@ -12,9 +12,6 @@ if TYPE_CHECKING:
     from bmz_collection.core.formatting import Style
     from bmz_collection.engine.batch import Located
 
-PARALLEL_MIN_FILES = 48
-"""Below this many files one process is faster than starting workers."""
-
 
 def format_paths(
     paths: Sequence[Path],
@@ -28,6 +25,7 @@ def format_paths(
 ) -> int:
     """``bmz format`` and the ``bmz-format`` hook: 0 nothing to do, 1 changed (or would
     change), 2 when a file cannot be read as YAML or cannot be formatted safely."""
+    from bmz_collection.core import limits
     from bmz_collection.engine import batch
 
     repos = batch.Repos()
@@ -35,7 +33,7 @@ def format_paths(
     write = not (check or diff)
     styles = _Styles()
     tasks = [(f, styles.of(f.root), write, diff, upgrade) for f in files]
-    results = batch.run(_format_one, tasks, min_items=PARALLEL_MIN_FILES)
+    results = batch.run(_format_one, tasks, min_items=limits.FORMAT_PARALLEL_MIN_FILES)
 
     changed = errors = 0
     listing = err if diff else out

@@ -12,15 +12,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bmz_collection.core import central, rdfnames
+from bmz_collection.core import central, limits, rdfnames
 from bmz_collection.core.errors import FatalError
 from bmz_collection.io.fsio import find_repo_root
 
 _TYPE_COLLECTION = re.compile(rb"^type[ \t]*:[ \t]*['\"]?collection['\"]?[ \t]*(#.*)?\r?$", re.M)
 _OWN_ENTRIES = re.compile(rb"^(collection|application|model|dataset|notebook)[ \t]*:", re.M)
 """Top-level keys holding entries (``collection``; the typed lists of format 0.2.0/0.2.1)."""
-_MAX_BYTES = 64 * 1024 * 1024
-"""A root file larger than this is not looked at (a collection is far smaller)."""
 
 
 def is_partner_collection(raw: bytes) -> bool:
@@ -41,7 +39,7 @@ def partner_collection(root: Path) -> str | None:
     for name in names:
         path = root / name
         try:
-            if not path.is_file() or path.stat().st_size > _MAX_BYTES:
+            if not path.is_file() or path.stat().st_size > limits.MAX_BYTES:
                 continue
             raw = path.read_bytes()
         except OSError:

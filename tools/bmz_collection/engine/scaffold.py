@@ -12,18 +12,17 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bmz_collection import __version__
-from bmz_collection.core import central
+from bmz_collection.core import policy
 from bmz_collection.core.central import CATALOGUE_URL
 from bmz_collection.core.errors import FatalError, UsageError
 from bmz_collection.core.tree import Kind
 from bmz_collection.engine.workflows import PARTNER_WORKFLOW, partner_workflow
-from bmz_collection.io import gitio
 
 if TYPE_CHECKING:
     from bmz_collection.core.findings import Finding
@@ -47,9 +46,7 @@ DEFAULT_RESOURCE_TYPES = ("model",)
 EXPLORE_BUTTON_TEXT = "Start Exploring"
 BACKGROUND_IMAGE = "static/img/zoo-background.svg"
 """The catalogue's own splash background (a path on the website)."""
-GITHUB_USER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
 _ONE_LINE = re.compile(r"[^\x00-\x1f\x7f\x85\u2028\u2029]*")
-_BRANCH = re.compile(r"[A-Za-z0-9._/-]+")
 
 
 # -- options ----------------------------------------------------------------------------------
@@ -77,22 +74,21 @@ class PartnerOptions:
     """Names of the fields :func:`complete` filled in (for the report to the user)."""
 
 
-def check_id(value: str) -> str:
-    """The id the central repository will register the partner under (`bmz partner add`)."""
+def _usage(check: Callable[[str], str], value: str) -> str:
+    """``check(value)``, its refusal as a usage error: the options are the command line."""
     try:
-        return central.check_partner_id(value)
+        return check(value)
     except FatalError as exc:
         raise UsageError(str(exc)) from None
 
 
+def check_id(value: str) -> str:
+    """The id the central repository will register the partner under (`bmz partner add`)."""
+    return _usage(policy.check_partner_id, value)
+
+
 def check_github_user(value: str) -> str:
-    user = value.strip().removeprefix("@")
-    if not GITHUB_USER.fullmatch(user) or "--" in user:
-        raise UsageError(
-            f"invalid GitHub user name {value!r}: letters, digits and single hyphens, "
-            "at most 39 characters"
-        )
-    return user
+    return _usage(policy.check_github_user, value)
 
 
 def check_text(what: str, value: str) -> str:
@@ -115,13 +111,7 @@ def check_logo(value: str) -> str:
 
 def check_branch(value: str) -> str:
     """A branch git accepts, spelled plainly enough to go into a workflow file."""
-    try:
-        gitio.check_branch(value)
-    except FatalError as exc:
-        raise UsageError(str(exc)) from None
-    if not _BRANCH.fullmatch(value):
-        raise UsageError(f"refusing branch name {value!r} (letters, digits, '.', '_', '-', '/')")
-    return value
+    return _usage(policy.check_plain_branch, value)
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

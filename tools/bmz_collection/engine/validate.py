@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bmz_collection.core import jsonschemas as schemas
+from bmz_collection.core import limits
 from bmz_collection.core.checks import partner_config, run_checks
 from bmz_collection.core.checks.context import Context
 from bmz_collection.core.findings import Finding, Severity, unique_sorted
@@ -193,10 +194,6 @@ def check_file(file: Located) -> FileResult:
     return FileResult(display, check_document(doc, file.relpath, FileTree(file.root)))
 
 
-PARALLEL_MIN_FILES = 200
-"""Below this, worker processes cost more than they save (fork + pickling ~15 ms here)."""
-
-
 def validate_paths(
     paths: list[Path], *, fmt: str, strict: bool, out: TextIO, err: TextIO | None
 ) -> int:
@@ -208,7 +205,7 @@ def validate_paths(
 
     repos = batch.Repos()
     files = [repos.locate(f) for f in batch.collect(paths)]
-    results = batch.run(check_file, files, min_items=PARALLEL_MIN_FILES)
+    results = batch.run(check_file, files, min_items=limits.VALIDATE_PARALLEL_MIN_FILES)
     # a file reached both directly and as another's rdf_source reports its problems once
     findings = unique_sorted(f for r in results for f in r.findings)
     if strict:

@@ -1,4 +1,5 @@
-"""The filesystem, behind one module: atomic writes and the on-disk repository tree."""
+"""The filesystem, behind one module: atomic writes, bounded reads and the on-disk repository
+tree."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import stat
 import tempfile
 from pathlib import Path
 
-from bmz_collection.core.loading import MAX_BYTES
+from bmz_collection.core import limits
+from bmz_collection.core.loading import too_large
 from bmz_collection.core.tree import Kind
 
 TEMP_PREFIX = ".bmz-tmp-"
@@ -84,10 +86,11 @@ class FileTooLarge(OSError):
         self.limit = limit
 
 
-def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
+def read_bounded(path: Path, limit: int | None = None) -> bytes:
     """A regular file's content, refused (OSError) when it is anything else or larger than
-    ``limit``: a FIFO given as an RDF would block the run forever and ``/dev/zero`` would
-    fill the memory, so both are refused before a byte is read."""
+    ``limit`` (``limits.MAX_BYTES``): a FIFO given as an RDF would block the run forever and
+    ``/dev/zero`` would fill the memory, so both are refused before a byte is read."""
+    limit = limits.MAX_BYTES if limit is None else limit
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)  # a FIFO must not block
     fd = os.open(path, flags)
     with os.fdopen(fd, "rb") as fh:
@@ -100,6 +103,15 @@ def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
     if len(data) > limit:  # grew while we read it
         raise FileTooLarge(len(data), limit)
     return data
+
+
+def read_file(path: Path, file: str) -> bytes:
+    """A file's bytes for ``loading.load_mapping``, read safely: a regular file (OSError
+    otherwise) of at most ``limits.MAX_BYTES`` (LoadError otherwise), never read past it."""
+    try:
+        return read_bounded(path)
+    except FileTooLarge as exc:
+        raise too_large(file, exc.size) from None
 
 
 def find_repo_root(start: Path) -> Path:

@@ -11,25 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bmz_collection.core import central, codeowners
+from bmz_collection.core import central, codeowners, limits
 from bmz_collection.core.github import github_repository
 from bmz_collection.engine.changes import (
     ADDED,
     CURRENT,
     HELD_BACK,
-    MAX_SUBJECTS,
     REMOVED,
     UPDATED,
     PartnerChange,
     Summary,
 )
-
-MAX_ITEMS = 50
-"""Per partner and list; the rest is counted, not listed."""
-MAX_ERRORS = 30
-BODY_LIMIT = 60_000
-"""GitHub refuses pull request bodies over 65,536 characters: past this, lists are left out."""
-
 
 # -- links ---------------------------------------------------------------------------------------
 
@@ -83,9 +75,9 @@ def _ids(title: str, items: Sequence[str], compact: bool) -> list[str]:
     out = [f"**{title}** ({len(items)}):"]
     if compact:
         return [out[0].rstrip(":"), ""]
-    out += [f"- {code(i)}" for i in items[:MAX_ITEMS]]
-    if len(items) > MAX_ITEMS:
-        out.append(f"- … and {len(items) - MAX_ITEMS} more")
+    out += [f"- {code(i)}" for i in items[: limits.MAX_ITEMS]]
+    if len(items) > limits.MAX_ITEMS:
+        out.append(f"- … and {len(items) - limits.MAX_ITEMS} more")
     return [*out, ""]
 
 
@@ -96,11 +88,11 @@ def _changed(items: Sequence[tuple[str, list[str]]], compact: bool) -> list[str]
     if compact:
         return [head, ""]
     out = [head + ":"]
-    for rid, fields in items[:MAX_ITEMS]:
+    for rid, fields in items[: limits.MAX_ITEMS]:
         names = ", ".join(code(f) for f in fields) if fields else "(its lines)"
         out.append(f"- {code(rid)}: {names}")
-    if len(items) > MAX_ITEMS:
-        out.append(f"- … and {len(items) - MAX_ITEMS} more")
+    if len(items) > limits.MAX_ITEMS:
+        out.append(f"- … and {len(items) - limits.MAX_ITEMS} more")
     return [*out, ""]
 
 
@@ -144,8 +136,8 @@ def _partner_section(p: PartnerChange, compact: bool) -> list[str]:
         out.append("")
     if p.subjects and not compact:
         out.append("**Commits** (newest first):")
-        out += [f"- {code(s)}" for s in p.subjects[:MAX_SUBJECTS]]
-        if p.more_subjects or len(p.subjects) > MAX_SUBJECTS:
+        out += [f"- {code(s)}" for s in p.subjects[: limits.MAX_SUBJECTS]]
+        if p.more_subjects or len(p.subjects) > limits.MAX_SUBJECTS:
             out.append("- … and more")
         out.append("")
     out += _ids("Added", p.changes.added, compact)
@@ -178,7 +170,7 @@ def _errors(p: PartnerChange, compact: bool) -> list[str]:
         title += f" at partner commit {code(_short(commit))}"
     if compact:
         return [title, ""]
-    shown = p.errors[:MAX_ERRORS]
+    shown = p.errors[: limits.MAX_ERRORS]
     out = [title + ":", "", *_fenced([f.one_line() for f in shown])]
     if len(p.errors) > len(shown):
         out.append(f"… and {len(p.errors) - len(shown)} more")
@@ -251,7 +243,7 @@ def _order(p: PartnerChange) -> tuple[int, str]:
     return rank.get(p.status, 3), p.id
 
 
-def render(summary: Summary, *, limit: int = BODY_LIMIT) -> str:
+def render(summary: Summary, *, limit: int = limits.BODY_LIMIT) -> str:
     """The Markdown; when it would be longer than ``limit`` characters, the lists of commits,
     resources and errors are left out (counts stay)."""
     text = _render(summary, compact=False)
@@ -283,11 +275,9 @@ def _render(summary: Summary, *, compact: bool, full: int = 0) -> str:
 
 
 __all__ = [
-    "BODY_LIMIT",
     "blob_url",
     "code",
     "compare_url",
-    "github_repository",
     "plain",
     "render",
 ]

@@ -17,7 +17,6 @@ from __future__ import annotations
 from bmz_collection.engine.sync.cache import RenderCache
 from bmz_collection.engine.sync.evaluate import MissingCommit, evaluate
 from bmz_collection.engine.sync.model import (
-    DEFAULT_JOBS,
     Options,
     PartnerResult,
     Progress,
@@ -29,7 +28,6 @@ from bmz_collection.engine.sync.render import published, review_routing
 from bmz_collection.engine.sync.run import regenerate, sync
 
 __all__ = [
-    "DEFAULT_JOBS",
     "MissingCommit",
     "Options",
     "PartnerResult",

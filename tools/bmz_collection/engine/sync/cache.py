@@ -19,7 +19,8 @@ import bmz_collection
 from bmz_collection.core import central
 from bmz_collection.core.central import Partner
 from bmz_collection.engine.sync.model import PartnerResult
-from bmz_collection.io import fsio, gitio
+from bmz_collection.io import fsio
+from bmz_collection.io.git.repo import Repo
 
 CACHE_VERSION = 2
 CACHE_DIR = "bmz-cache"
@@ -52,7 +53,7 @@ class RenderCache:
     """A partner's rendered lines per (pinned commit, collection file, code, style), in the
     git directory. A fresh clone simply starts empty."""
 
-    def __init__(self, repo: gitio.Repo, style: object, *, writable: bool) -> None:
+    def __init__(self, repo: Repo, style: object, *, writable: bool) -> None:
         self.folder = repo.common_dir / CACHE_DIR
         self.salt = f"{CACHE_VERSION}:{code_fingerprint()}:{style!r}"
         self.writable = writable

@@ -10,7 +10,8 @@ from bmz_collection.engine.sync.evaluate import evaluate
 from bmz_collection.engine.sync.model import PartnerResult, Status
 from bmz_collection.engine.sync.plan import Work
 from bmz_collection.engine.validate import CollectionResult
-from bmz_collection.io import gitio
+from bmz_collection.io.git.objects import commit_subjects, has_commit, is_ancestor
+from bmz_collection.io.git.process import GitTimeout
 
 
 def fetch_reason(w: Work, exc: BaseException) -> str:
@@ -19,7 +20,7 @@ def fetch_reason(w: Work, exc: BaseException) -> str:
     stderr = getattr(exc, "stderr", "") or ""
     if "couldn't find remote ref" in stderr or "couldn't find remote ref" in text:
         return f"branch {w.partner.branch!r} not found at {w.partner.url}"
-    if isinstance(exc, gitio.GitTimeout):
+    if isinstance(exc, GitTimeout):
         return f"fetch of {w.partner.url} timed out ({text})"
     return f"cannot fetch {w.partner.url}: {text}"
 
@@ -46,10 +47,10 @@ def decide(
             res.pin = head
             adopt(res, candidate)
             res.findings = candidate.findings
-            known = gitio.has_commit(w.git_dir, old_pin)
-            res.forced = not known or not gitio.is_ancestor(w.git_dir, old_pin, head)
+            known = has_commit(w.git_dir, old_pin)
+            res.forced = not known or not is_ancestor(w.git_dir, old_pin, head)
             if not res.forced:
-                res.subjects = gitio.commit_subjects(w.git_dir, old_pin, head)
+                res.subjects = commit_subjects(w.git_dir, old_pin, head)
             return res
         res.status = Status.HELD_BACK
         res.findings = candidate.findings

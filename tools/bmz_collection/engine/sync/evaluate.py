@@ -14,7 +14,7 @@ from bmz_collection.core.loading import LoadError, load_mapping
 from bmz_collection.core.resolve import resolve_collection
 from bmz_collection.core.tree import Kind
 from bmz_collection.engine.validate import CollectionResult, check_collection
-from bmz_collection.io import gitio
+from bmz_collection.io.git.objects import tree_at
 
 
 class MissingCommit(FatalError):
@@ -38,7 +38,7 @@ def evaluate(git_dir: Path, commit: str, partner: Partner, *, validate: bool) ->
     display = display_path(partner)
     relpath = partner.collection_file_name
     short = commit[:7]
-    with gitio.tree_at(git_dir, commit) as tree:
+    with tree_at(git_dir, commit) as tree:
         if not tree.has_commit():
             raise MissingCommit(
                 f"{partner.path}: commit {short} is not in {git_dir} "

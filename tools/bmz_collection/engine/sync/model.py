@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bmz_collection.core import limits
 from bmz_collection.core.central import Partner
 from bmz_collection.core.findings import Finding
 from bmz_collection.core.resolve import Entry
 from bmz_collection.engine.sync.evaluate import evaluate
-from bmz_collection.io import gitio
-
-DEFAULT_JOBS = 8
 
 Progress = Callable[[str, int, int], None]
 """``progress(label, done, total)``: called once with ``done == 0`` when a phase starts, then
@@ -145,8 +143,8 @@ class Options:
     """Only fetch and advance these (the others keep their pins and entries)."""
     fetch: bool = True
     check: bool = False
-    jobs: int = DEFAULT_JOBS
+    jobs: int = limits.SYNC_JOBS
     allow_local: bool = False
-    timeout: float = gitio.FETCH_TIMEOUT
+    timeout: float = limits.FETCH_TIMEOUT
     progress: Progress | None = None
     """Told how the fetches advance, or None."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from bmz_collection.core import central
 from bmz_collection.core.central import FILE_NAME, Partner
 from bmz_collection.core.errors import FatalError
-from bmz_collection.io import gitio
+from bmz_collection.io.git.repo import Repo
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Work:
     """This run may fetch and advance it (``--partner``)."""
 
 
-def load_central(repo: gitio.Repo) -> tuple[bytes, central.CentralFile]:
+def load_central(repo: Repo) -> tuple[bytes, central.CentralFile]:
     """``collection.yaml`` as bytes and as read: a missing or unreadable file is fatal."""
     path = repo.root / FILE_NAME
     try:
@@ -36,9 +36,7 @@ def load_central(repo: gitio.Repo) -> tuple[bytes, central.CentralFile]:
     return raw, central.read(raw)
 
 
-def plan(
-    repo: gitio.Repo, registry: list[Partner], selected: set[str]
-) -> tuple[list[Work], list[str]]:
+def plan(repo: Repo, registry: list[Partner], selected: set[str]) -> tuple[list[Work], list[str]]:
     """One work item per registered partner (all selected when ``selected`` is empty), and
     notes on submodules the registry does not list."""
     gitlinks = repo.gitlinks(central.PARTNERS_DIR + "/")

@@ -11,10 +11,11 @@ from bmz_collection.core.central import Partner, PartnerBlock
 from bmz_collection.core.resolve import Entry
 from bmz_collection.engine.sync.cache import RenderCache
 from bmz_collection.engine.sync.model import PartnerResult
-from bmz_collection.io import codeowners_file, gitio
+from bmz_collection.io import codeowners_file
+from bmz_collection.io.git.repo import Repo
 
 
-def renderer(repo: gitio.Repo, *, writable: bool) -> tuple[central.Dumper, RenderCache]:
+def renderer(repo: Repo, *, writable: bool) -> tuple[central.Dumper, RenderCache]:
     """The repository's canonical dumper and the render cache for that style."""
     from bmz_collection.io.config import load_style
 
@@ -52,7 +53,7 @@ def blocks(
 
 
 def review_routing(
-    repo: gitio.Repo, results: Sequence[PartnerResult]
+    repo: Repo, results: Sequence[PartnerResult]
 ) -> tuple[bytes | None, bytes | None, list[tuple[str, str]]]:
     """``.github/CODEOWNERS`` as it is and as the pins give it, and the notes on partners
     whose maintainers cannot all be asked to review, as (partner id, note)."""

@@ -18,7 +18,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from bmz_collection.core import central, codeowners
+from bmz_collection.core import central, codeowners, policy
 from bmz_collection.core.central import FILE_NAME
 from bmz_collection.core.errors import FatalError, UsageError
 from bmz_collection.engine.sync.cache import RenderCache
@@ -26,17 +26,20 @@ from bmz_collection.engine.sync.decide import decide
 from bmz_collection.engine.sync.model import Options, PartnerResult, Status, SyncResult
 from bmz_collection.engine.sync.plan import Work, load_central, plan
 from bmz_collection.engine.sync.render import blocks, renderer, review_routing
-from bmz_collection.io import codeowners_file, fsio, gitio, lock
+from bmz_collection.io import codeowners_file, fsio, lock
+from bmz_collection.io.git.fetch import fetch
+from bmz_collection.io.git.process import Git, GitError, kill_all
+from bmz_collection.io.git.repo import GITLINK, IndexEntry, Repo
 
 _INIT_LOCK = threading.Lock()
 
 
-def _init_module(repo: gitio.Repo, w: Work, timeout: float) -> None:
+def _init_module(repo: Repo, w: Work, timeout: float) -> None:
     """A fresh clone of the central repository: clone the partner's objects first (one at a
     time: `git submodule update --init` writes the central repository's config)."""
     if w.git_dir.exists():
         return
-    with _INIT_LOCK, contextlib.suppress(gitio.GitError):
+    with _INIT_LOCK, contextlib.suppress(GitError):
         repo.git.run(
             "submodule",
             "update",
@@ -48,13 +51,13 @@ def _init_module(repo: gitio.Repo, w: Work, timeout: float) -> None:
             what="git submodule update --init",
         )
     if not w.git_dir.exists():
-        raise gitio.GitError(f"cannot clone {w.partner.url}")
+        raise GitError(f"cannot clone {w.partner.url}")
 
 
-def _fetch(repo: gitio.Repo, w: Work, options: Options) -> str:
-    gitio.check_url(w.partner.url, allow_local=options.allow_local)
+def _fetch(repo: Repo, w: Work, options: Options) -> str:
+    policy.check_url(w.partner.url, allow_local=options.allow_local)
     _init_module(repo, w, options.timeout)
-    return gitio.fetch(
+    return fetch(
         w.git_dir,
         w.partner.url,
         w.partner.branch,
@@ -64,7 +67,7 @@ def _fetch(repo: gitio.Repo, w: Work, options: Options) -> str:
 
 
 def run_all(
-    repo: gitio.Repo, work: list[Work], options: Options, cache: RenderCache | None
+    repo: Repo, work: list[Work], options: Options, cache: RenderCache | None
 ) -> list[PartnerResult]:
     """Fetch in a thread pool; evaluate (CPU-bound Python) in this thread as fetches land."""
     results: dict[str, PartnerResult] = {}
@@ -95,7 +98,7 @@ def run_all(
             except BaseException:
                 for fut in futures:
                     fut.cancel()
-                gitio.kill_all()
+                kill_all()
                 raise
     for w in work:
         if w.partner.id not in evaluated:
@@ -118,9 +121,7 @@ def _worktree_head(git_dir: Path) -> str | None:
     return None
 
 
-def _checkout(
-    repo: gitio.Repo, results: list[PartnerResult], work: list[Work], jobs: int
-) -> list[str]:
+def _checkout(repo: Repo, results: list[PartnerResult], work: list[Work], jobs: int) -> list[str]:
     """Move each checked-out partner working tree to its pin, so `git status` is sane and a
     later `git add -A` cannot stage an old commit back. Best effort: the pin is what counts."""
     dirs = {w.partner.id: w.git_dir for w in work}
@@ -134,7 +135,7 @@ def _checkout(
     notes: list[str] = []
 
     def one(r: PartnerResult) -> None:
-        git = gitio.Git(repo.root / r.path, allow_local=repo.allow_local)
+        git = Git(repo.root / r.path, allow_local=repo.allow_local)
         git.run("checkout", "--quiet", "--detach", r.pin or "", "--", what="git checkout")
 
     if not todo:
@@ -150,14 +151,14 @@ def _checkout(
 def sync(start: Path, options: Options) -> SyncResult:
     """Advance the pins of the repository at or above ``start`` and regenerate its files
     (``options.check``: compare only, without taking the lock or writing anything)."""
-    repo = gitio.Repo.discover(start, allow_local=options.allow_local)
+    repo = Repo.discover(start, allow_local=options.allow_local)
     if options.check:
         return _sync(repo, options)
     with lock.exclusive(repo.common_dir):
         return _sync(repo, options)
 
 
-def _sync(repo: gitio.Repo, options: Options) -> SyncResult:
+def _sync(repo: Repo, options: Options) -> SyncResult:
     before, cf = load_central(repo)
     registry = cf.registry
     ids = {p.id for p in registry}
@@ -199,7 +200,7 @@ def _sync(repo: gitio.Repo, options: Options) -> SyncResult:
         codeowners_file.write(repo.root, co_after)
         out.wrote_codeowners = True
     links = [
-        gitio.IndexEntry(gitio.GITLINK, r.pin, r.path)
+        IndexEntry(GITLINK, r.pin, r.path)
         for r in results
         if r.pin is not None and r.pin != r.old_pin
     ]
@@ -217,7 +218,7 @@ def _blob_sha(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def _to_stage(repo: gitio.Repo, files: dict[str, bytes | None]) -> list[str]:
+def _to_stage(repo: Repo, files: dict[str, bytes | None]) -> list[str]:
     """The files whose index entry is not what was written."""
     add = []
     for path, data in files.items():
@@ -229,7 +230,7 @@ def _to_stage(repo: gitio.Repo, files: dict[str, bytes | None]) -> list[str]:
     return add
 
 
-def regenerate(repo: gitio.Repo, head: bytes) -> tuple[bytes, list[PartnerResult]]:
+def regenerate(repo: Repo, head: bytes) -> tuple[bytes, list[PartnerResult]]:
     """The whole file for ``head``'s registry from the current pins (no fetch): what
     ``bmz partner add/remove`` write after editing the registry."""
     registry = central.read(head).registry

@@ -1,4 +1,4 @@
-"""gitio: the hardened git calls and ``GitTree`` over git objects."""
+"""The git layer: the hardened git calls and ``GitTree`` over git objects."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bmz_collection.core.errors import FatalError
+from bmz_collection.core import limits
 from bmz_collection.core.tree import Kind
-from bmz_collection.io import gitio
+from bmz_collection.io.git import objects, process
 
 from .gitrepos import git, git_env, make_central, make_partner
 
@@ -67,13 +67,13 @@ def repo(tmp_path: Path) -> tuple[Path, str]:
 )
 def test_git_tree_kinds(repo: tuple[Path, str], relpath: str, kind: Kind) -> None:
     git_dir, commit = repo
-    with gitio.tree_at(git_dir, commit) as tree:
+    with objects.tree_at(git_dir, commit) as tree:
         assert tree.kind(relpath) is kind
 
 
 def test_git_tree_reads_blobs_through_inside_links(repo: tuple[Path, str]) -> None:
     git_dir, commit = repo
-    with gitio.tree_at(git_dir, commit) as tree:
+    with objects.tree_at(git_dir, commit) as tree:
         assert tree.has_commit()
         assert tree.read("docs/a.md") == b"hello\n"
         assert tree.read("file-link") == b"hello\n"
@@ -89,7 +89,7 @@ def test_git_tree_reads_blobs_through_inside_links(repo: tuple[Path, str]) -> No
 def test_git_tree_reads_objects_not_the_working_tree(repo: tuple[Path, str]) -> None:
     git_dir, commit = repo
     (git_dir.parent / "docs" / "a.md").write_text("changed on disk\n")
-    with gitio.tree_at(git_dir, commit) as tree:
+    with objects.tree_at(git_dir, commit) as tree:
         assert tree.read("docs/a.md") == b"hello\n"
 
 
@@ -97,8 +97,8 @@ def test_git_tree_refuses_huge_blobs(
     repo: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     git_dir, commit = repo
-    monkeypatch.setattr(gitio, "MAX_BLOB", 1000)
-    with gitio.tree_at(git_dir, commit) as tree:
+    monkeypatch.setattr(limits, "MAX_BLOB", 1000)
+    with objects.tree_at(git_dir, commit) as tree:
         with pytest.raises(OSError, match="over the limit"):
             tree.read("big.bin")
         assert tree.read("docs/a.md") == b"hello\n"  # the process is still in step
@@ -106,72 +106,15 @@ def test_git_tree_refuses_huge_blobs(
 
 def test_git_tree_of_an_unknown_commit(repo: tuple[Path, str]) -> None:
     git_dir, _ = repo
-    with gitio.tree_at(git_dir, "1" * 40) as tree:
+    with objects.tree_at(git_dir, "1" * 40) as tree:
         assert not tree.has_commit()
         assert tree.kind("docs/a.md") is Kind.MISSING
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "ext::sh -c id",
-        "https::example.org/r.git",
-        "fd::3",
-        "--upload-pack=touch /tmp/x",
-        "-c",
-        "ssh://host/r.git",
-        "git@host:r.git",
-        "host:r.git",
-        "git://host/r.git",
-        "http://host/r.git",
-        "ftp://host/r.git",
-        "https://host/r.git\n--upload-pack=x",
-        " https://host/r.git",
-        "",
-    ],
-)
-def test_check_url_refuses(url: str) -> None:
-    with pytest.raises(FatalError, match="refusing repository URL"):
-        gitio.check_url(url, allow_local=True)
-
-
-def test_check_url_accepts(tmp_path: Path) -> None:
-    assert gitio.check_url("https://github.com/o/r", allow_local=False) == "https://github.com/o/r"
-    with pytest.raises(FatalError, match="--allow-local"):
-        gitio.check_url(str(tmp_path), allow_local=False)
-    with pytest.raises(FatalError, match="--allow-local"):
-        gitio.check_url(f"file://{tmp_path}", allow_local=False)
-    assert gitio.check_url(str(tmp_path / "x" / ".." / "r"), allow_local=True) == str(
-        tmp_path / "r"
-    )
-    assert gitio.check_url(f"file://{tmp_path}", allow_local=True) == f"file://{tmp_path}"
-
-
-def test_github_shorthand_of_the_catalogue_template() -> None:
-    assert gitio.expand_repository("ilastik/bioimage-io-resources") == (
-        "https://github.com/ilastik/bioimage-io-resources"
-    )
-    assert gitio.expand_repository("https://example.org/r.git") == "https://example.org/r.git"
-
-
-@pytest.mark.parametrize(
-    "branch",
-    ["-b", "a..b", "a b", "a:b", "a~1", "a^", "a/", "a.lock", "@", "", "/a", "a//b", "a@{1}"],
-)
-def test_check_branch_refuses(branch: str) -> None:
-    with pytest.raises(FatalError):
-        gitio.check_branch(branch)
-
-
-@pytest.mark.parametrize("branch", ["main", "master", "release/1.0", "feature_x-2"])
-def test_check_branch_accepts(branch: str) -> None:
-    assert gitio.check_branch(branch) == branch
 
 
 def test_git_itself_refuses_other_transports(tmp_path: Path) -> None:
     """Defence in depth: even if a URL got past check_url, git would not speak ext::."""
     marker = tmp_path / "pwned"
-    g = gitio.Git(tmp_path, allow_local=True)
+    g = process.Git(tmp_path, allow_local=True)
     res = g.run("ls-remote", f"ext::sh -c touch% {marker}", check=False)
     assert res.returncode != 0
     assert not marker.exists()
@@ -179,9 +122,9 @@ def test_git_itself_refuses_other_transports(tmp_path: Path) -> None:
 
 def test_file_transport_needs_allow_local(tmp_path: Path) -> None:
     p = make_partner(tmp_path, "p")
-    assert gitio.Git(tmp_path).run("ls-remote", f"file://{p.path}", check=False).returncode != 0
+    assert process.Git(tmp_path).run("ls-remote", f"file://{p.path}", check=False).returncode != 0
     assert (
-        gitio.Git(tmp_path, allow_local=True).run("ls-remote", f"file://{p.path}").returncode == 0
+        process.Git(tmp_path, allow_local=True).run("ls-remote", f"file://{p.path}").returncode == 0
     )
 
 
@@ -196,7 +139,7 @@ def test_the_environment_is_hardened(monkeypatch: pytest.MonkeyPatch) -> None:
         "SSH_ASKPASS": "evil",
     }.items():
         monkeypatch.setenv(key, value)
-    env = gitio.hardened_env(allow_local=False)
+    env = process.hardened_env(allow_local=False)
     for key in (
         "GIT_DIR",
         "GIT_WORK_TREE",
@@ -210,8 +153,8 @@ def test_the_environment_is_hardened(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env["GIT_TERMINAL_PROMPT"] == "0"
     assert env["GIT_ALLOW_PROTOCOL"] == "https"
     assert env["GIT_CONFIG_GLOBAL"] == os.environ["GIT_CONFIG_GLOBAL"]
-    assert gitio.hardened_env(allow_local=True)["GIT_ALLOW_PROTOCOL"] == "https:file"
-    argv = gitio.Git().argv(["status"])
+    assert process.hardened_env(allow_local=True)["GIT_ALLOW_PROTOCOL"] == "https:file"
+    argv = process.Git().argv(["status"])
     assert "core.hooksPath=/dev/null" in argv
     assert "submodule.recurse=false" in argv
 
@@ -221,10 +164,10 @@ def test_a_timeout_kills_the_whole_process_group(
 ) -> None:
     pidfile = tmp_path / "child.pid"
     script = f"sleep 60 & echo $! > {pidfile}; wait"
-    monkeypatch.setattr(gitio.Git, "argv", lambda self, args: ["sh", "-c", script])
+    monkeypatch.setattr(process.Git, "argv", lambda self, args: ["sh", "-c", script])
     started = time.monotonic()
-    with pytest.raises(gitio.GitTimeout, match="no answer within"):
-        gitio.Git(tmp_path, timeout=1).run("fetch")
+    with pytest.raises(process.GitTimeout, match="no answer within"):
+        process.Git(tmp_path, timeout=1).run("fetch")
     assert time.monotonic() - started < 30
     child = int(pidfile.read_text())
     for _ in range(100):
@@ -293,5 +236,5 @@ def test_nested_submodules_of_a_partner_are_not_cloned(
 
 def test_git_missing_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(gitio.GitError, match="git is not installed"):
-        gitio.Git(tmp_path).run("status")
+    with pytest.raises(process.GitError, match="git is not installed"):
+        process.Git(tmp_path).run("status")

@@ -1,0 +1,218 @@
+"""Running git: the hardened environment, one process group per call, timeouts, kill_all.
+
+See the package docstring for why every call is hardened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bmz_collection.core import limits
+from bmz_collection.core.errors import FatalError
+
+_KEEP_ENV = re.compile(
+    r"GIT_(CONFIG_(GLOBAL|SYSTEM|NOSYSTEM|COUNT|KEY_\d+|VALUE_\d+)|SSL_\w+|HTTP_\w+|"
+    r"CURL_VERBOSE|TRACE\w*|EXEC_PATH|(AUTHOR|COMMITTER)_\w+)"
+)
+"""The GIT_* variables a user may set for us (identity, TLS, tracing); all others (GIT_DIR,
+GIT_WORK_TREE, GIT_INDEX_FILE, GIT_CONFIG_PARAMETERS, ...) are dropped so that nothing
+inherited, e.g. from a hook, redirects a call into another repository."""
+
+
+class GitError(FatalError):
+    """A git call failed; ``str()`` is one line, ``stderr`` keeps git's own words."""
+
+    def __init__(self, message: str, *, returncode: int | None = None, stderr: str = "") -> None:
+        super().__init__(message)
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+class GitTimeout(GitError):
+    pass
+
+
+def _hardening(allow_local: bool) -> list[str]:
+    settings = [
+        "core.hooksPath=/dev/null",
+        "core.fsmonitor=false",
+        "core.askPass=",
+        "core.quotePath=false",
+        "credential.interactive=never",
+        "submodule.recurse=false",
+        "fetch.recurseSubmodules=false",
+        "protocol.allow=never",
+        "protocol.https.allow=always",
+        f"protocol.file.allow={'always' if allow_local else 'never'}",
+        "gc.auto=0",
+        "maintenance.auto=false",
+        "advice.detachedHead=false",
+        "init.defaultBranch=main",
+        "filter.lfs.required=false",
+    ]
+    out: list[str] = []
+    for setting in settings:
+        out += ["-c", setting]
+    return out
+
+
+def hardened_env(*, allow_local: bool, index_file: str | None = None) -> dict[str, str]:
+    """The environment of every git call (see the package docstring)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GIT_") or _KEEP_ENV.fullmatch(k) is not None
+    }
+    for k in ("SSH_ASKPASS", "GIT_ASKPASS"):
+        env.pop(k, None)
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GCM_INTERACTIVE="never",
+        GIT_ALLOW_PROTOCOL="https:file" if allow_local else "https",
+        GIT_PROTOCOL_FROM_USER="0",
+        GIT_LFS_SKIP_SMUDGE="1",
+        LC_ALL="C",
+        LANGUAGE="C",
+    )
+    if index_file:
+        env["GIT_INDEX_FILE"] = index_file
+    return env
+
+
+_live: set[subprocess.Popen[bytes]] = set()
+_live_lock = threading.Lock()
+
+
+def kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill one git process and its helpers (its whole process group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def kill_all() -> None:
+    """Kill every git process still running (on interruption): each runs in its own process
+    group, so helpers such as ``git-remote-https`` go too."""
+    with _live_lock:
+        procs = list(_live)
+    for proc in procs:
+        kill(proc)
+
+
+def spawn(
+    argv: Sequence[str], cwd: Path | None, env: dict[str, str], stdin: int
+) -> subprocess.Popen[bytes]:
+    """Start git in its own process group, known to ``kill_all`` until ``forget``."""
+    try:
+        proc = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env=env,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH)") from None
+    with _live_lock:
+        _live.add(proc)
+    return proc
+
+
+def forget(proc: subprocess.Popen[bytes]) -> None:
+    with _live_lock:
+        _live.discard(proc)
+
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: bytes
+    stderr: str
+
+    @property
+    def text(self) -> str:
+        return self.stdout.decode("utf-8", "replace")
+
+
+def _first_line(stderr: str) -> str:
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    for ln in lines:
+        if ln.startswith(("fatal:", "error:")):
+            return ln.split(":", 1)[1].strip()
+    return lines[-1] if lines else ""
+
+
+class Git:
+    """Runs git with the hardened configuration in one place: the central repository (with
+    the index that a hook is committing from) or a partner's git directory (nothing
+    inherited)."""
+
+    def __init__(
+        self,
+        cwd: Path | None = None,
+        *,
+        git_dir: Path | None = None,
+        allow_local: bool = False,
+        index_file: str | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        self.cwd = cwd
+        self.git_dir = git_dir
+        self.allow_local = allow_local
+        self.timeout = limits.DEFAULT_TIMEOUT if timeout is None else timeout
+        self.env = hardened_env(allow_local=allow_local, index_file=index_file)
+
+    def argv(self, args: Iterable[str]) -> list[str]:
+        head = ["git", *_hardening(self.allow_local)]
+        if self.git_dir is not None:
+            head.append(f"--git-dir={self.git_dir}")
+        return [*head, *args]
+
+    def run(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        timeout: float | None = None,
+        check: bool = True,
+        what: str | None = None,
+    ) -> Result:
+        """Run one git command; raises GitError (GitTimeout) unless ``check`` is False."""
+        limit = self.timeout if timeout is None else timeout
+        stdin = subprocess.PIPE if input is not None else subprocess.DEVNULL
+        proc = spawn(self.argv(args), self.cwd, self.env, stdin)
+        try:
+            try:
+                out, err = proc.communicate(input, timeout=limit)
+            except subprocess.TimeoutExpired:
+                kill(proc)
+                proc.communicate()
+                raise GitTimeout(
+                    f"{what or 'git ' + args[0]}: no answer within {limit:g} s", returncode=None
+                ) from None
+            except BaseException:
+                kill(proc)
+                proc.communicate()
+                raise
+        finally:
+            forget(proc)
+        res = Result(proc.returncode, out, err.decode("utf-8", "replace"))
+        if check and res.returncode != 0:
+            reason = _first_line(res.stderr) or f"exit {res.returncode}"
+            raise GitError(
+                f"{what or 'git ' + args[0]}: {reason}",
+                returncode=res.returncode,
+                stderr=res.stderr,
+            )
+        return res
+
+    def out(self, *args: str, what: str | None = None) -> str:
+        return self.run(*args, what=what).text.strip()
