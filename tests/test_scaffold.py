@@ -21,10 +21,10 @@ import pytest
 import bmz_collection
 from bmz_collection.cli import partner_init
 from bmz_collection.cli.partner_init import add_init_parser, run_init
+from bmz_collection.cli.validate import validate_paths
 from bmz_collection.core.errors import FatalError, UsageError
 from bmz_collection.core.loading import parse
 from bmz_collection.engine import scaffold
-from bmz_collection.engine.validate import validate_paths
 
 from .gitrepos import entry, git, git_env, ids, make_central
 

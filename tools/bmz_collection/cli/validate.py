@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from bmz_collection.engine.validate import Validation
 
 HELP = """\
 Validate BioImage.IO RDF files: partner collections (every entry resolved as the catalogue
@@ -26,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("paths", nargs="+", metavar="PATH", help="RDF files or folders to search")
     p.add_argument(
         "--format",
-        choices=("text", "json", "github"),
+        choices=("text", "json", "github"),  # report.findings.FORMATS, not imported: start-up
         default="text",
         help="text lines (default), one JSON object, or GitHub workflow annotations",
     )
@@ -34,11 +40,26 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
 
 
+def exit_code(validation: Validation) -> int:
+    """2 when a file could not be read as YAML (or did not exist), 1 for errors, else 0."""
+    if not validation.readable:
+        return 2
+    return 1 if validation.errors else 0
+
+
+def validate_paths(
+    paths: Sequence[Path], *, fmt: str, strict: bool, out: TextIO, err: TextIO | None
+) -> int:
+    """Validate, report in ``fmt``, and the exit code: the whole command without argparse."""
+    from bmz_collection.engine.validate import check_paths
+    from bmz_collection.report import findings as report
+
+    validation = check_paths(paths, strict=strict)
+    report.write(validation, fmt, out, err)
+    return exit_code(validation)
+
+
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from bmz_collection.engine.validate import validate_paths
-
     return validate_paths(
         [Path(p) for p in args.paths],
         fmt=args.format,

@@ -11,7 +11,7 @@ import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from bmz_collection.core import jsonschemas as schemas
 from bmz_collection.core import limits
@@ -183,6 +183,32 @@ class FileResult:
     readable: bool = True
 
 
+@dataclass
+class Validation:
+    """What ``bmz validate`` found: per file (as checked), and all findings once each, sorted
+    (a file reached both directly and as another's ``rdf_source`` reports its problems once)."""
+
+    files: list[FileResult]
+    findings: list[Finding]
+
+    @property
+    def files_checked(self) -> int:
+        return len(self.files)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+    @property
+    def readable(self) -> bool:
+        """Whether every file could be read as YAML (and existed)."""
+        return all(r.readable for r in self.files)
+
+
 def check_file(file: Located) -> FileResult:
     from bmz_collection.engine.batch import read
 
@@ -194,25 +220,16 @@ def check_file(file: Located) -> FileResult:
     return FileResult(display, check_document(doc, file.relpath, FileTree(file.root)))
 
 
-def validate_paths(
-    paths: list[Path], *, fmt: str, strict: bool, out: TextIO, err: TextIO | None
-) -> int:
-    """``bmz validate`` and the hook: every file in one process tree; 0 valid, 1 findings,
-    2 when a file cannot be read as YAML (or does not exist)."""
+def check_paths(paths: Iterable[Path], *, strict: bool = False) -> Validation:
+    """``bmz validate`` and the hook: every file named or found in a folder, in one process
+    tree (worker processes for large batches). With ``strict`` every warning is an error."""
     from bmz_collection.core.findings import strict as make_strict
     from bmz_collection.engine import batch
-    from bmz_collection.report import findings as report
 
     repos = batch.Repos()
-    files = [repos.locate(f) for f in batch.collect(paths)]
+    files = [repos.locate(f) for f in batch.collect(list(paths))]
     results = batch.run(check_file, files, min_items=limits.VALIDATE_PARALLEL_MIN_FILES)
-    # a file reached both directly and as another's rdf_source reports its problems once
     findings = unique_sorted(f for r in results for f in r.findings)
     if strict:
         findings = make_strict(findings)
-    report.render(findings, len(files), fmt, out)
-    if err is not None and fmt == "text":
-        err.write(report.summary_line(findings, len(files)) + "\n")
-    if not all(r.readable for r in results):
-        return 2
-    return 1 if any(f.is_error for f in findings) else 0
+    return Validation(results, findings)

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bmz_collection.core.findings import Finding, printable
 
+if TYPE_CHECKING:
+    from bmz_collection.engine.validate import Validation
+
 FORMATS = ("text", "json", "github")
+
+
+def write(validation: Validation, fmt: str, out: TextIO, err: TextIO | None) -> None:
+    """A validation's findings in ``fmt`` on ``out``; with text, the counts on ``err`` too
+    (stdout then holds nothing but findings, one per line, for tools and pipes)."""
+    render(validation.findings, validation.files_checked, fmt, out)
+    if err is not None and fmt == "text":
+        err.write(summary_line(validation.findings, validation.files_checked) + "\n")
 
 
 def render(findings: Sequence[Finding], files_checked: int, fmt: str, out: TextIO) -> None:
