@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: $(STAMP)  # a few minutes: the ratios against the baselines
 	set -e; for b in bench/validate bench/format bench/sync; do $(PY) $$b; done
