@@ -30,6 +30,7 @@ FIXTURES = HERE / "fixtures" / "validate"
 NAMES = {
     "common",
     "rdf-0.2",
+    "generic-0.3",
     "resource-record",
     "model-0.4",
     "model-0.5",
@@ -90,7 +91,13 @@ def test_annotations_are_well_formed() -> None:
     for schema in source_schemas().values():
         for node in nodes(schema):
             extra = {k for k in node if k.startswith("x-")}
-            assert extra <= {"x-bmz-rule", "x-bmz-severity", "x-bmz-message", "x-bmz-newest"}, extra
+            assert extra <= {
+                "x-bmz-rule",
+                "x-bmz-severity",
+                "x-bmz-message",
+                "x-bmz-newest",
+                "x-bmz-fields",
+            }, extra
             if "x-bmz-newest" in node:
                 assert node is schema, "x-bmz-newest belongs at the top of a schema"
                 assert re.fullmatch(r"\d+\.\d+\.\d+", node["x-bmz-newest"])

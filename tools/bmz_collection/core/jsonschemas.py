@@ -17,6 +17,7 @@ from bmz_collection.core.findings import DocPath, Finding, Severity
 
 ID_PREFIX = "urn:bmz-collection:"
 RDF = "rdf-0.2"
+GENERIC_03 = "generic-0.3"
 MODEL_04 = "model-0.4"
 MODEL_05 = "model-0.5"
 COLLECTION = "collection-0.2"

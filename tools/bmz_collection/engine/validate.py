@@ -55,6 +55,9 @@ def detect_kind(data: Mapping[str, Any]) -> Kind:
 def resource_schema(data: Mapping[str, Any]) -> tuple[str, Finding | None]:
     """The schema for one resource, and a warning when we check it with a looser one."""
     if data.get("type") != "model":
+        version = data.get("format_version")
+        if isinstance(version, str) and version.startswith("0.3."):
+            return schemas.GENERIC_03, None
         return schemas.RDF, None
     version = str(data.get("format_version", ""))
     if version.startswith("0.5."):

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from bmz_collection.core.checks import ids, licenses, names, orcid, paths, resource_type
+from bmz_collection.core.checks import (
+    did_you_mean,
+    ids,
+    licenses,
+    names,
+    orcid,
+    paths,
+    resource_type,
+)
 from bmz_collection.core.checks.context import Context
 from bmz_collection.core.findings import Finding
 
@@ -22,6 +30,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     licenses.check,
     orcid.check,
     paths.check,
+    did_you_mean.check,
 )
 
 

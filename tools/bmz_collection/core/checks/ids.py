@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bmz_collection.core.checks import versions
 from bmz_collection.core.checks.context import Context
 from bmz_collection.core.findings import Finding
 
@@ -20,6 +21,8 @@ def is_valid(resource_id: str) -> bool:
 
 def check(rdf: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
     value = rdf.get("id")
+    if versions.is_today(rdf, ctx):
+        return  # the schema's `id-format` (an error) applies
     if isinstance(value, str) and value and not is_valid(value):
         yield ctx.warning(
             "id-format",

@@ -1,5 +1,6 @@
 """Names may not contain '/' or '\\': from RDF 0.2.3 (model 0.4.9) on the spec rejects them;
-older formats were converted by dropping the slashes, so there it is a warning."""
+older formats were converted by dropping the slashes, so there it is a warning. From generic
+0.3 and model 0.5 on the schemas restrict names themselves."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ def _named(rdf: Mapping[str, Any]) -> Iterator[tuple[DocPath, str]]:
 
 
 def check(rdf: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
+    if versions.is_today(rdf, ctx):
+        return
     strict = None
     for path, name in _named(rdf):
         if "/" not in name and "\\" not in name:

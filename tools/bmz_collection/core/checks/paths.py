@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bmz_collection.core.checks import versions
 from bmz_collection.core.checks.context import Context
 from bmz_collection.core.findings import DocPath, Finding
 from bmz_collection.core.tree import Kind, join_inside
@@ -19,23 +20,37 @@ _REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")
 _DOI = re.compile(r"10\.[0-9]{4,9}/")
 
 
+def _source(value: Any, path: DocPath) -> tuple[DocPath, str] | None:
+    """A file reference: a string (0.2.x), or a mapping ``{source: ...}`` (today's formats)."""
+    if isinstance(value, str):
+        return path, value
+    if isinstance(value, Mapping) and isinstance(value.get("source"), str):
+        return (*path, "source"), value["source"]
+    return None
+
+
 def references(rdf: Mapping[str, Any]) -> Iterator[tuple[str, DocPath, str]]:
     """(top-level field, document path, value) of every file reference the rules look at."""
-    for key in ("documentation", "rdf_source"):
-        value = rdf.get(key)
-        if isinstance(value, str):
-            yield key, (key,), value
+    found: list[tuple[str, DocPath, Any]] = [
+        (key, (key,), rdf.get(key)) for key in ("documentation", "rdf_source")
+    ]
     covers = rdf.get("covers")
     if isinstance(covers, list):
-        for i, value in enumerate(covers):
-            if isinstance(value, str):
-                yield "covers", ("covers", i), value
+        found.extend(("covers", ("covers", i), value) for i, value in enumerate(covers))
     attachments = rdf.get("attachments")
     files = attachments.get("files") if isinstance(attachments, Mapping) else None
     if isinstance(files, list):
-        for i, value in enumerate(files):
-            if isinstance(value, str):
-                yield "attachments", ("attachments", "files", i), value
+        found.extend(
+            ("attachments", ("attachments", "files", i), value) for i, value in enumerate(files)
+        )
+    elif isinstance(attachments, list):  # today's formats: a list of {source: ...}
+        found.extend(
+            ("attachments", ("attachments", i), value) for i, value in enumerate(attachments)
+        )
+    for key, path, value in found:
+        ref = _source(value, path)
+        if ref is not None:
+            yield key, *ref
 
 
 TENSOR_LISTS = {
@@ -159,7 +174,12 @@ def check(rdf: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
         finding = check_reference(ctx, key, path, value)
         if finding is not None:
             yield finding
-        elif key == "documentation" and not is_remote(key, value) and not value.endswith(".md"):
+        elif (
+            key == "documentation"
+            and not is_remote(key, value)
+            and not value.endswith(".md")
+            and not versions.is_today(rdf, ctx)  # there the schema checks every suffix
+        ):
             yield ctx.error(
                 "documentation-not-md",
                 f"documentation '{value}' must be a Markdown file ending in .md",

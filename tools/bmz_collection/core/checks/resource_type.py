@@ -1,5 +1,6 @@
-"""Resource types: an unknown type is a warning (the website has no page for it); an entry
-that resolves to a collection is an error (nested collections are not published)."""
+"""Resource types: an unknown type is a warning (the website has no page for it; a near miss
+names the type meant); an entry that resolves to a collection is an error (nested collections
+are not published)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from bmz_collection.core.checks.context import Context
+from bmz_collection.core.checks.did_you_mean import closest
 from bmz_collection.core.findings import Finding
 
 KNOWN_TYPES = ("model", "dataset", "application", "notebook")
@@ -26,4 +28,6 @@ def check(rdf: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
             ("type",),
         )
     elif rtype not in KNOWN_TYPES:
-        yield ctx.warning("type-unknown", f"unknown type '{rtype}'", ("type",))
+        hint = closest(rtype, KNOWN_TYPES)
+        extra = f": did you mean '{hint}'?" if hint else ""
+        yield ctx.warning("type-unknown", f"unknown type '{rtype}'{extra}", ("type",))

@@ -7,6 +7,11 @@ from typing import Any
 
 from bmz_collection.core.checks.context import Context
 
+TODAY: dict[str, tuple[int, ...]] = {"model": (0, 5)}
+TODAY_DEFAULT: tuple[int, ...] = (0, 3)
+"""From these formats on (generic 0.3, model 0.5) a resource follows today's spec, the one
+bioimageio.spec 0.5 writes: ids, licences and file references are checked strictly."""
+
 
 def parse(version: object) -> tuple[int, ...] | None:
     if not isinstance(version, str):
@@ -22,3 +27,11 @@ def of(rdf: Mapping[str, Any], ctx: Context) -> tuple[int, ...] | None:
     the one of its context."""
     own = parse(rdf.get("format_version"))
     return own if own is not None else parse(ctx.format_version)
+
+
+def is_today(rdf: Mapping[str, Any], ctx: Context) -> bool:
+    """Whether the resource is at today's formats (generic 0.3.x, model 0.5.x) or later."""
+    version = of(rdf, ctx)
+    if version is None:
+        return False
+    return version >= TODAY.get(str(rdf.get("type")), TODAY_DEFAULT)
