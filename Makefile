@@ -18,7 +18,16 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(PY) -m bmz_collection.cli.demo
 
-test: $(STAMP)
+# bioimageio.spec 0.4.9, the reference of the 0.2.x world, conflicts with 0.5.14.3 (the dev
+# dependency): it gets its own small venv, which tests/spec049.py drives through a subprocess.
+SPEC049 := .venv-spec049/.installed
+$(SPEC049):
+	test -x .venv-spec049/bin/python || $(PYTHON) -m venv .venv-spec049
+	.venv-spec049/bin/python -m pip install --quiet --disable-pip-version-check \
+		'bioimageio.spec==0.4.9.post5' 'ruamel.yaml<0.18'
+	touch $(SPEC049)
+
+test: $(STAMP) $(SPEC049)
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -34,4 +43,4 @@ bench-long: $(STAMP)  # ~10 minutes: 50k resources, and every crash point
 	set -e; for b in bench/scale bench/crash; do $(PY) $$b; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .venv-spec049 .pytest_cache .mypy_cache .ruff_cache build *.egg-info
