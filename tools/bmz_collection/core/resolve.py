@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bmz_collection.core import convert03
 from bmz_collection.core.checks import paths
 from bmz_collection.core.checks.context import Context
 from bmz_collection.core.findings import DocPath, Finding, Severity
@@ -165,6 +166,7 @@ def resolve_collection(
         else:
             data["id"] = sub_id
         origins["id"] = entry_origin if "id" in raw else origins.get("id", entry_origin)
+        _modernise_inherited(data, origins, root_origin, str(root.get("format_version")))
         inherited_type = origins.get("type") is root_origin or "type" not in data
         if inherited_type and _is_imjoy_plugin(data.get("source")):
             data["type"] = "application"  # the catalogue read the type from the ImJoy plugin
@@ -175,6 +177,29 @@ def resolve_collection(
             origins["type"] = entry_origin
         res.entries.append(Entry(str(data["id"]), sub_id, path, data, origins))
     return res
+
+
+def _modernise_inherited(
+    data: dict[str, Any], origins: dict[str, Origin], root: Origin, root_version: str
+) -> None:
+    """A generic entry at 0.3.x inherits 0.2-style fields from its 0.2.x collection: convert
+    them as bioimageio.spec's converter would (``documentation: README.md`` becomes
+    ``{source: README.md}``, ...); removed fields are not inherited. What cannot be converted
+    is reported by the 0.3 schema at the collection's field (docs/spec-differences.md)."""
+    version = data.get("format_version")
+    if (
+        data.get("type") == "model"
+        or not isinstance(version, str)
+        or not version.startswith("0.3.")
+        or origins.get("format_version") is root
+    ):
+        return
+    for key in [k for k, origin in origins.items() if origin is root]:
+        if key in convert03.DROPPED:
+            data.pop(key, None)
+            origins.pop(key, None)
+        elif key in data:
+            data[key] = convert03.convert_field(key, data[key], root_version)
 
 
 def _unusable_id(sub_id: str, *, prefixed: bool) -> str | None:
