@@ -39,6 +39,8 @@ def format_paths(
     listing = err if diff else out
     for (file, *_), (status, message, patch) in zip(tasks, results, strict=True):
         name = str(file.path)
+        if message and status != "error":  # what an upgrade left for a person
+            err.write(message + "\n")
         if status == "error":
             errors += 1
             err.write(message + "\n")
@@ -51,7 +53,7 @@ def format_paths(
         err.write(_summary(len(files), changed, errors, write) + "\n")
     if errors:
         return 2
-    return 1 if changed else 0
+    return 1 if changed else 0  # notes are warnings: `bmz outdated` is the one that fails
 
 
 def _summary(total: int, changed: int, errors: int, write: bool) -> str:
@@ -83,7 +85,7 @@ class _Styles:
 Task = tuple["Located", "Style", bool, bool, bool]
 """(file, style, write, diff, upgrade)."""
 Result = tuple[str, str, str]
-"""(status: "same", "changed" or "error"; the error line; the diff)."""
+"""(status: "same", "changed" or "error"; the error line, or the upgrade's notes; the diff)."""
 
 
 def _format_one(task: Task) -> Result:
@@ -94,7 +96,8 @@ def _format_one(task: Task) -> Result:
     from bmz_collection.core.formatting import FormatError, format_document
     from bmz_collection.core.loading import LoadError, load_mapping
     from bmz_collection.engine.batch import read
-    from bmz_collection.engine.upgrade import UpgradeError, upgrade_text
+    from bmz_collection.engine.upgrade import UpgradeError
+    from bmz_collection.engine.upgrade import upgrade as upgrade_to_newest
     from bmz_collection.io.fsio import atomic_write
 
     file, style, write, want_diff, upgrade = task
@@ -117,20 +120,22 @@ def _format_one(task: Task) -> Result:
     try:
         doc = load_mapping(head, name)
         new = format_document(doc.text, doc.data, style, file=name)
+        notes = ""
         if upgrade and generated is None:
-            new = upgrade_text(new, style, file=name)
+            upgraded = upgrade_to_newest(new, style, file=name)
+            new, notes = upgraded.text, "\n".join(n.one_line() for n in upgraded.notes)
     except (LoadError, FormatError, UpgradeError) as exc:
         return "error", exc.finding.one_line(), ""
     data = new.encode("utf-8") + raw[len(head) :]
     if data == raw:
-        return "same", "", ""
+        return "same", notes, ""
     patch = unified_diff(doc.text, new, name) if want_diff else ""
     if write:
         try:
             atomic_write(Path(os.path.realpath(path)), data)  # a symlink stays a symlink
         except OSError as exc:
             return failed("file-unwritable", f"cannot write the file: {exc.strerror or exc}")
-    return "changed", "", patch
+    return "changed", notes, patch
 
 
 def unified_diff(before: str, after: str, name: str) -> str:

@@ -1,5 +1,14 @@
-"""Safe, lossless format upgrades within 0.2.x (``bmz format --upgrade``).
+"""Format upgrades (``bmz format --upgrade``): within 0.2.x, and generic 0.2.x to today's 0.3.
 
+**Generic 0.2.x to 0.3** (stand-alone resources and the entries of a partner collection): the
+fields are converted as bioimageio.spec's own converter converts them (``core/convert03``), in
+place, through ruamel's round-trip mode so comments and untouched lines stay. A resource is
+upgraded only when the result is a valid 0.3 resource; otherwise nothing of it changes and each
+field that needs a person (HTML documentation, a missing licence, an id with capitals) is named.
+Models 0.4 are named too: their conversion to 0.5 rewrites tensors and weights and is left to
+bioimageio.spec (``bioimageio update-format``).
+
+**Within 0.2.x**:
 The only structural change between collection formats 0.2.0/0.2.1 and 0.2.2 is that entries
 moved from typed lists (``application:``, ``model:``, ...) into one ``collection:`` list with a
 ``type`` each. We apply exactly that, through ruamel's round-trip mode so comments travel with
@@ -13,12 +22,18 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from bmz_collection.core.findings import Finding, Severity
+from bmz_collection.core import convert03, jsonschemas
+from bmz_collection.core.checks import run_checks
+from bmz_collection.core.checks.context import Context
+from bmz_collection.core.findings import DocPath, Finding, Severity, unique_sorted
 from bmz_collection.core.formatting import DEFAULT_STYLE, Style, comments, format_text
-from bmz_collection.core.loading import parse
-from bmz_collection.core.resolve import TYPED_LISTS, entry_lists
+from bmz_collection.core.loading import load_mapping, parse
+from bmz_collection.core.resolve import NOT_INHERITED, TYPED_LISTS, entry_lists
+from bmz_collection.core.tree import Kind
 
 TARGET = "0.2.2"
 UPGRADABLE = ("0.2.0", "0.2.1")
@@ -30,6 +45,21 @@ class UpgradeError(Exception):
     def __init__(self, file: str, message: str) -> None:
         self.finding = Finding(file, Severity.ERROR, "upgrade-lossy", message)
         super().__init__(self.finding.one_line())
+
+
+@dataclass
+class Upgrade:
+    text: str
+    notes: list[Finding] = field(default_factory=list)
+    """What the upgrade could not do by itself: one warning per field that needs a person."""
+
+
+def upgrade(text: str, style: Style = DEFAULT_STYLE, *, file: str = "<text>") -> Upgrade:
+    """``text`` with every upgrade that is safe applied: typed lists of 0.2.0/0.2.1 collections
+    into ``collection``, then generic 0.2.x resources (or entries) to today's 0.3. Raises
+    LoadError for unreadable text, UpgradeError if a check fails."""
+    text = upgrade_text(text, style, file=file)
+    return _to_today(text, style, file)
 
 
 def upgrade_text(text: str, style: Style = DEFAULT_STYLE, *, file: str = "<text>") -> str:
@@ -104,3 +134,236 @@ def _meaning(data: dict[str, Any]) -> tuple[Any, ...]:
             entry.setdefault("type", implied)
         entries.append(sorted(entry.items(), key=lambda kv: kv[0]))
     return root, sorted(map(repr, entries))
+
+
+# -- generic 0.2.x to today's 0.3 ------------------------------------------------------------
+
+
+class _EveryFileExists:
+    """Whether a relative path exists is not the upgrade's business (``bmz validate`` says)."""
+
+    def kind(self, relpath: str) -> Kind:
+        return Kind.FILE
+
+    def read(self, relpath: str) -> bytes:
+        raise OSError("not read")
+
+
+SPECIFIC_TYPES = ("application", "dataset", "notebook")
+"""The 0.3 types whose description forbids unknown keys in bioimageio.spec."""
+
+
+def target() -> str:
+    return jsonschemas.newest(jsonschemas.GENERIC_03)
+
+
+def is_generic_02(data: Mapping[str, Any]) -> bool:
+    version = data.get("format_version")
+    return (
+        data.get("type") not in ("model", "collection")
+        and isinstance(version, str)
+        and version.startswith("0.2.")
+    )
+
+
+def problems(resource: Mapping[str, Any]) -> list[Finding]:
+    """The errors a resource converted to 0.3 would still have: what needs a person."""
+    ctx = Context("", _EveryFileExists(), "", str(resource.get("format_version")))
+    found = jsonschemas.validate(resource, jsonschemas.GENERIC_03, "")
+    found += run_checks(resource, ctx)
+    if resource.get("type") in SPECIFIC_TYPES:
+        # bmz accepts unknown keys, bioimageio.spec does not: the upgrade must give a file both
+        # accept (docs/spec-differences.md, `unknown-keys`)
+        known = set(jsonschemas.schema(jsonschemas.GENERIC_03)["x-bmz-fields"])
+        found += [
+            Finding(
+                "",
+                Severity.ERROR,
+                "field-unknown",
+                f"`{key}` is not a field of format 0.3: move it under `config` (or delete it)",
+                (key,),
+            )
+            for key in resource
+            if key not in known
+        ]
+    return [f for f in found if f.is_error]
+
+
+def _needs_person(file: str, base: DocPath, found: list[Finding], what: str) -> Iterator[Finding]:
+    """One note per field, naming it and saying what the 0.3 rules ask for."""
+    by_field: dict[str, Finding] = {}
+    for f in found:
+        by_field.setdefault(str(f.path[0]) if f.path else "", f)
+    for key, f in sorted(by_field.items()):
+        where = f"`{key}`" if key else "the resource"
+        yield Finding(
+            file,
+            Severity.WARNING,
+            "upgrade-needs-person",
+            f"{what} not upgraded to {target()}: {where} needs a person: {f.message}",
+            (*base, key) if key else base,
+        )
+
+
+def _to_today(text: str, style: Style, file: str) -> Upgrade:
+    data = parse(text, file)
+    if not isinstance(data, dict):
+        return Upgrade(text)
+    notes: list[Finding] = []
+    edits: dict[DocPath, dict[str, Any]] = {}
+    if data.get("type", "collection") == "collection" and entry_lists(data):
+        _plan_entries(data, file, edits, notes)
+    elif is_generic_02(data):
+        new = convert03.convert(data, target())
+        found = problems(new)
+        if found:
+            notes.extend(_needs_person(file, (), found, "this resource is"))
+        else:
+            edits[()] = new
+    elif data.get("type") == "model" and str(data.get("format_version", "")).startswith("0.4."):
+        notes.append(_model_note(file, ()))
+    if edits:
+        text = _apply_edits(text, style, file, data, edits)
+    doc = load_mapping(text.encode("utf-8"), file)
+    return Upgrade(text, unique_sorted(doc.locate(n) for n in notes))
+
+
+def _model_note(file: str, path: DocPath) -> Finding:
+    return Finding(
+        file,
+        Severity.WARNING,
+        "upgrade-not-automated",
+        "model 0.4 to 0.5 is not automated (tensors and weights are rewritten): convert it"
+        " with bioimageio.spec (`bioimageio update-format`)",
+        (*path, "format_version"),
+    )
+
+
+def _plan_entries(
+    root: dict[str, Any], file: str, edits: dict[DocPath, dict[str, Any]], notes: list[Finding]
+) -> None:
+    """Which entries of a collection move to 0.3 (their own fields converted; what they inherit
+    is converted at resolution), and which need a person."""
+    inherited = {k: v for k, v in root.items() if k not in NOT_INHERITED}
+    for path, raw, implied in entry_lists(root):
+        if not isinstance(raw, dict) or path[0] != "collection":
+            continue
+        resolved = {**inherited, **({"type": implied} if implied else {}), **raw}
+        if resolved.get("type") == "model" and str(resolved.get("format_version", "")).startswith(
+            "0.4."
+        ):
+            notes.append(_model_note(file, path))
+            continue
+        if not is_generic_02(resolved):
+            continue
+        if raw.get("rdf_source") is not None:
+            continue  # its file is upgraded on its own; `bmz outdated` says which are behind
+        version = str(resolved["format_version"])
+        own = {k: convert03.convert_field(k, v, version) for k, v in raw.items()}
+        own = {k: v for k, v in own.items() if k not in convert03.DROPPED}
+        own["format_version"] = target()
+        after = {**convert03.convert({**inherited, **raw}, target()), **own}
+        after["id"] = raw.get("id", after.get("id"))
+        found = problems({k: v for k, v in after.items() if v is not None})
+        if found:
+            entry_id = raw.get("id", path[-1])
+            notes.extend(_needs_person(file, path, found, f"entry {entry_id!r} is"))
+        else:
+            edits[path] = own
+
+
+def _apply_edits(
+    text: str, style: Style, file: str, before: dict[str, Any], edits: dict[DocPath, dict[str, Any]]
+) -> str:
+    """Write the planned mappings in place, keep comments, lay out canonically, and check that
+    exactly the planned data came out."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 1 << 16
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    doc = yaml.load(text)
+    expected = _plain(before)
+    for path, new in edits.items():
+        node: Any = doc
+        target_node: Any = expected
+        for step in path:
+            node, target_node = node[step], target_node[step]
+        _merge(node, new)
+        target_node.clear()
+        target_node.update(new)
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    new_text = format_text(out.getvalue(), style, file=file)
+    if parse(new_text, file) != expected:
+        raise UpgradeError(file, "the upgraded file would not hold the converted fields")
+    if Counter(c for _, c in comments(new_text)) != Counter(c for _, c in comments(text)):
+        raise UpgradeError(file, "the upgrade would lose a comment")
+    return new_text
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _merge(node: Any, new: Any) -> None:
+    """Make the round-trip mapping ``node`` equal ``new``, touching only what differs (so the
+    comments on untouched keys and items stay where they are)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    for key in [k for k in node if k not in new]:
+        del node[key]
+    for key, value in new.items():
+        old = node.get(key) if key in node else None
+        if isinstance(old, CommentedMap) and isinstance(value, dict):
+            _merge(old, value)
+        elif isinstance(old, CommentedSeq) and isinstance(value, list) and len(old) == len(value):
+            for i, item in enumerate(value):
+                if isinstance(old[i], CommentedMap) and isinstance(item, dict):
+                    _merge(old[i], item)
+                elif old[i] != item or type(old[i]) is not type(item):
+                    if isinstance(item, dict):
+                        old.fa.set_block_style()  # `[source: a.png]` reads badly
+                    old[i] = _node(item, old, i)
+        elif key not in node:
+            # a new field: format_version stays in front of type, as it was
+            before_type = key == "format_version" and "type" in node
+            at = list(node).index("type") if before_type else len(node)
+            node.insert(at, key, _node(value, None, None))
+        elif old != value or isinstance(value, (dict, list)):
+            node[key] = _node(value, node, key)
+
+
+def _node(value: Any, parent: Any, index: Any) -> Any:
+    """A new value for ``parent[index]``: a scalar that becomes a mapping (``README.md`` ->
+    ``source: README.md``) takes over the scalar's end-of-line comment."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if not isinstance(value, dict):
+        return value
+    out = CommentedMap(value)
+    comment = _eol_comment(parent, index) if parent is not None else None
+    if comment is not None and out:
+        out.yaml_add_eol_comment(comment, key=next(iter(out)))
+    return out
+
+
+def _eol_comment(parent: Any, index: Any) -> str | None:
+    """The one end-of-line comment after ``parent[index]``, taken off it; None (and nothing
+    taken) when there is none or more than a single line."""
+    from ruamel.yaml.tokens import CommentToken
+
+    entry = parent.ca.items.get(index)
+    tokens = [t for t in entry or () if t is not None]
+    if len(tokens) != 1 or not isinstance(tokens[0], CommentToken):
+        return None
+    text = str(tokens[0].value)
+    if text.count("\n") != 1 or not text.strip().startswith("#"):
+        return None
+    del parent.ca.items[index]
+    return text.strip()

@@ -28,6 +28,7 @@ def check(rdf: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
         yield ctx.error(
             "license-missing",
             "a resource needs `license`: an SPDX licence id such as MIT or CC-BY-4.0",
+            ("license",),
         )
         return
     if not isinstance(value, str) or not value:
