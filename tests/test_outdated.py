@@ -35,10 +35,40 @@ def test_partner_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     path.write_text(COLLECTION)
     assert main(["outdated", str(path)]) == 1
     assert capsys.readouterr().out == (
-        "p: 1 resource(s) behind\n"
-        "  p/old-app  application 0.2.3 -> 0.2.4\n"
-        f"1 of 3 resource(s) in {path} behind the newest format.\n"
+        "p: 2 resource(s) behind\n"
+        "  p/new-data  dataset     0.2.4 -> 0.3.4    needs a person: license\n"
+        "  p/old-app   application 0.2.3 -> 0.3.4    needs a person: license\n"
+        f"2 of 3 resource(s) in {path} behind the newest format.\n"
     )
+
+
+def test_upgrade_then_nothing_is_behind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What `bmz outdated` says `bmz format --upgrade` does, it does."""
+    path = tmp_path / "collection.yaml"
+    path.write_text(
+        COLLECTION.replace("description: A partner.\n", "description: A partner.\nlicense: MIT\n")
+    )
+    assert main(["outdated", str(path)]) == 1
+    assert capsys.readouterr().out == (
+        "p: 2 resource(s) behind\n"
+        "  p/new-data  dataset     0.2.4 -> 0.3.4    bmz format --upgrade does it\n"
+        "  p/old-app   application 0.2.3 -> 0.3.4    bmz format --upgrade does it\n"
+        f"2 of 3 resource(s) in {path} behind the newest format.\n"
+    )
+    assert main(["format", "--upgrade", str(path)]) == 1
+    assert main(["validate", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["outdated", str(path)]) == 0
+    assert capsys.readouterr().out == f"0 of 3 resource(s) in {path} behind the newest format.\n"
+
+
+def test_a_fresh_scaffold_is_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "partner"
+    args = ["--id", "newp", "--name", "New", "--logo", "🦉", "--maintainer", "jdoe"]
+    assert main(["partner", "init", str(target), *args]) == 0
+    capsys.readouterr()
+    assert main(["outdated", str(target / "collection.yaml")]) == 0
+    assert "0 of 1 resource(s)" in capsys.readouterr().out
 
 
 def test_json_and_all_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,6 +78,16 @@ def test_json_and_all_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]
             "    type: application\n", "    type: application\n    format_version: 0.2.4\n"
         )
     )
+    assert main(["outdated", "--format", "json", str(path)]) == 1
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == ["p/new-data", "p/old-app"]
+    today = COLLECTION.replace(
+        "format_version: 0.2.4\n", "format_version: 0.3.4\n    license: MIT\n"
+    )
+    today = today.replace(
+        "    type: application\n",
+        "    type: application\n    format_version: 0.3.4\n    license: MIT\n",
+    )
+    path.write_text(today)
     assert main(["outdated", "--format", "json", str(path)]) == 0
     assert json.loads(capsys.readouterr().out) == []
 
@@ -64,7 +104,22 @@ def test_central_repository_reads_the_generated_part(
     )
     assert main(["outdated", "--format", "json", str(tmp_path)]) == 1
     assert json.loads(capsys.readouterr().out) == [
-        {"partner": "a", "id": "a/m", "type": "model", "version": "0.4.10", "newest": "0.5.5"}
+        {
+            "partner": "a",
+            "id": "a/m",
+            "type": "model",
+            "version": "0.4.10",
+            "newest": "0.5.14",
+            "upgrade": "not automated: model: bioimageio update-format",
+        },
+        {
+            "partner": "b",
+            "id": "b/n",
+            "type": "notebook",
+            "version": "0.2.4",
+            "newest": "0.3.4",
+            "upgrade": "needs a person: license, name, source",
+        },
     ]
 
 

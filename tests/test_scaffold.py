@@ -649,3 +649,10 @@ def test_a_scaffolded_partner_joins_a_central_repository(
     code, out, err = central.sync()
     assert code == 0, out + err
     assert ids(central.collection) == ["acme/viewer"]
+
+
+def test_the_scaffold_is_at_the_newest_collection_format() -> None:
+    from bmz_collection.core import jsonschemas
+    from bmz_collection.engine import scaffold
+
+    assert jsonschemas.newest(jsonschemas.COLLECTION) == scaffold.FORMAT_VERSION

@@ -6,12 +6,13 @@ import argparse
 import sys
 
 HELP = """\
-List, per partner, the resources whose format_version is older than the newest format this
-tool knows for their type (collection, model, or generic RDF: application, dataset, notebook).
+List, per partner, the resources whose format_version is older than the newest format of
+their type, as bioimageio.spec writes them today: generic 0.3.x (application, dataset,
+notebook), model 0.5.x; collections stay at 0.2.x. For each, whether `bmz format --upgrade`
+does it, which fields need a person first, or that it is not automated (models 0.4 -> 0.5).
 
 PATH is a central repository (its generated collection.yaml is read: every published resource)
-or a partner collection file (its entries are resolved as sync resolves them). `bmz format
---upgrade` applies the upgrades that are safe and lossless.
+or a partner collection file (its entries are resolved as sync resolves them).
 
 Exit codes: 0 everything current, 1 some resources are behind, 2 usage or unreadable input.
 """
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{partner or '(no partner)'}: {len(items)} resource(s) behind")
             width = max(len(r.id) for r in items)
             for r in items:
-                print(f"  {r.id:{width}}  {r.type:11} {r.version} -> {r.newest}")
+                change = f"{r.version} -> {r.newest}"
+                print(f"  {r.id:{width}}  {r.type:11} {change:16}  {r.upgrade}")
         total = len(entries)
         print(f"{len(rows)} of {total} resource(s) in {source} behind the newest format.")
     return 1 if rows else 0

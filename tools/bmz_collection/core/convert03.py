@@ -88,6 +88,10 @@ CONVERTERS: dict[str, Any] = {
 }
 
 
+PLAIN_FILES = ("covers", "documentation", "icon")
+"""What bioimageio.spec still converts in a 0.3.0 to 0.3.3 resource."""
+
+
 def convert_field(key: str, value: Any, version: str) -> Any:
     """A field of a resource at 0.2.x format ``version``, in 0.3 shape (the value itself when
     nothing changes)."""
@@ -101,6 +105,10 @@ def convert(data: Mapping[str, Any], target: str) -> dict[str, Any]:
     """A whole 0.2.x generic resource at format ``target``: fields converted, removed fields
     dropped, ``config.bioimageio.nickname`` (and its icon) promoted to ``id`` (``id_emoji``)."""
     version = str(data.get("format_version"))
+    if version.startswith("0.3."):  # before 0.3.4: only plain file names became mappings
+        out = {k: CONVERTERS[k](v) if k in PLAIN_FILES else v for k, v in data.items()}
+        out["format_version"] = target
+        return out
     out = {k: convert_field(k, v, version) for k, v in data.items() if k not in DROPPED}
     config = data.get("config")
     bioimageio = config.get("bioimageio") if isinstance(config, Mapping) else None

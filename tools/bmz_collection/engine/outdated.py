@@ -1,8 +1,11 @@
-"""Which resources are behind the newest format the tool knows (``bmz outdated``).
+"""Which resources are behind the newest format of their type (``bmz outdated``), and whether
+``bmz format --upgrade`` can bring them there.
 
 Partners owe the catalogue resources kept up to date with the spec; this is the list they (and
 the central maintainers) work from. The newest versions come from the schemas themselves
-(``x-bmz-newest``), so a schema update moves the target for everyone at once.
+(``x-bmz-newest``: generic 0.3.4 and model 0.5.14, as bioimageio.spec 0.5.14.3 implements
+them; the tests check them against the library). Collections stay at 0.2.x: the library has no
+collection type any more.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from bmz_collection.core import jsonschemas
 from bmz_collection.core.checks.versions import parse as parse_version
+from bmz_collection.engine.upgrade import verdict
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,9 @@ class Behind:
     type: str
     version: str
     newest: str
+    upgrade: str
+    """What ``bmz format --upgrade`` can do about it, e.g. "bmz format --upgrade does it" or
+    "needs a person: documentation, license"."""
 
 
 def newest_for(rtype: object) -> str:
@@ -29,7 +36,7 @@ def newest_for(rtype: object) -> str:
         return jsonschemas.newest(jsonschemas.COLLECTION)
     if rtype == "model":
         return jsonschemas.newest(jsonschemas.MODEL_05)
-    return jsonschemas.newest(jsonschemas.RDF)
+    return jsonschemas.newest(jsonschemas.GENERIC_03)
 
 
 def behind(entries: Iterable[Mapping[str, Any]]) -> list[Behind]:
@@ -43,6 +50,7 @@ def behind(entries: Iterable[Mapping[str, Any]]) -> list[Behind]:
         have = parse_version(entry.get("format_version"))
         target = parse_version(newest)
         if have is None or (target is not None and have < target):
+            how = "not automated" if rtype == "collection" else str(verdict(entry))
             out.append(
                 Behind(
                     rid.split("/", 1)[0] if "/" in rid else "",
@@ -50,6 +58,7 @@ def behind(entries: Iterable[Mapping[str, Any]]) -> list[Behind]:
                     str(rtype),
                     str(entry.get("format_version", "(none)")),
                     newest,
+                    how,
                 )
             )
     return sorted(out, key=lambda b: b.id)

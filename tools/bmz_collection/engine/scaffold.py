@@ -40,6 +40,8 @@ HOOKS_REV = f"v{__version__}"
 HOOK_IDS = ("bmz-validate", "bmz-format")
 
 FORMAT_VERSION = "0.2.3"
+"""Of the collection file: the newest collection format (checked against the schema in the
+tests); its entries are written at today's formats (generic 0.3.x, model 0.5.x)."""
 RESOURCE_TYPES = ("model", "application", "dataset", "notebook")
 """The types the website knows; ``config.resource_types`` outside these is a warning."""
 DEFAULT_RESOURCE_TYPES = ("model",)
@@ -245,7 +247,7 @@ def render_collection(o: PartnerOptions) -> bytes:
         "# or a URL); the entry's other fields add to it or override it. The catalogue publishes",
         f"# each entry as {o.id}/<entry id>. For example:",
         "#   - id: my-model",
-        "#     rdf_source: models/my-model/rdf.yaml",
+        "#     rdf_source: models/my-model/rdf.yaml  # a model at format 0.5.x",
         "#     tags:",
         "#       - segmentation",
         "collection: []",

@@ -21,6 +21,7 @@ no ``/`` in names) without moving data, so they are not "upgrades" we can apply 
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import Any
 from bmz_collection.core import convert03, jsonschemas
 from bmz_collection.core.checks import run_checks
 from bmz_collection.core.checks.context import Context
+from bmz_collection.core.checks.versions import parse as parse_version
 from bmz_collection.core.findings import DocPath, Finding, Severity, unique_sorted
 from bmz_collection.core.formatting import DEFAULT_STYLE, Style, comments, format_text
 from bmz_collection.core.loading import load_mapping, parse
@@ -158,11 +160,13 @@ def target() -> str:
 
 
 def is_generic_02(data: Mapping[str, Any]) -> bool:
+    """A generic resource the upgrade can move: 0.2.x, or 0.3.x older than the newest."""
     version = data.get("format_version")
-    return (
-        data.get("type") not in ("model", "collection")
-        and isinstance(version, str)
-        and version.startswith("0.2.")
+    if data.get("type") in ("model", "collection") or not isinstance(version, str):
+        return False
+    have, newest = parse_version(version), parse_version(target())
+    return version.startswith("0.2.") or (
+        version.startswith("0.3.") and have is not None and newest is not None and have < newest
     )
 
 
@@ -189,11 +193,20 @@ def problems(resource: Mapping[str, Any]) -> list[Finding]:
     return [f for f in found if f.is_error]
 
 
+def _field_of(finding: Finding) -> str:
+    """The top-level field a finding is about; for a missing field (a finding at the root),
+    the first `name` its message quotes."""
+    if finding.path:
+        return str(finding.path[0])
+    quoted = re.search(r"[`\"]([a-z_]+)[`\"]", finding.message)
+    return quoted.group(1) if quoted else ""
+
+
 def _needs_person(file: str, base: DocPath, found: list[Finding], what: str) -> Iterator[Finding]:
     """One note per field, naming it and saying what the 0.3 rules ask for."""
     by_field: dict[str, Finding] = {}
     for f in found:
-        by_field.setdefault(str(f.path[0]) if f.path else "", f)
+        by_field.setdefault(_field_of(f), f)
     for key, f in sorted(by_field.items()):
         where = f"`{key}`" if key else "the resource"
         yield Finding(
@@ -226,6 +239,35 @@ def _to_today(text: str, style: Style, file: str) -> Upgrade:
         text = _apply_edits(text, style, file, data, edits)
     doc = load_mapping(text.encode("utf-8"), file)
     return Upgrade(text, unique_sorted(doc.locate(n) for n in notes))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether ``bmz format --upgrade`` can bring a resource to the newest format."""
+
+    how: str
+    """"automatic", "needs a person" or "not automated"."""
+    fields: tuple[str, ...] = ()
+    """For "needs a person": the fields to fix first."""
+
+    def __str__(self) -> str:
+        if self.how == "automatic":
+            return "bmz format --upgrade does it"
+        if self.fields:
+            return f"{self.how}: {', '.join(self.fields)}"
+        return self.how
+
+
+def verdict(resource: Mapping[str, Any]) -> Verdict:
+    """For a resolved resource behind the newest format of its type."""
+    if is_generic_02(resource):
+        found = problems(convert03.convert(resource, target()))
+        if not found:
+            return Verdict("automatic")
+        return Verdict("needs a person", tuple(sorted({_field_of(f) or "?" for f in found})))
+    if resource.get("type") == "model":
+        return Verdict("not automated", ("model: bioimageio update-format",))
+    return Verdict("not automated")
 
 
 def _model_note(file: str, path: DocPath) -> Finding:
