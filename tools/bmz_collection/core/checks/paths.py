@@ -20,7 +20,7 @@ _REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")
 _DOI = re.compile(r"10\.[0-9]{4,9}/")
 
 
-def _source(value: Any, path: DocPath) -> tuple[DocPath, str] | None:
+def _reference(value: Any, path: DocPath) -> tuple[DocPath, str] | None:
     """A file reference: a string (0.2.x), or a mapping ``{source: ...}`` (today's formats)."""
     if isinstance(value, str):
         return path, value
@@ -43,12 +43,9 @@ def references(rdf: Mapping[str, Any]) -> Iterator[tuple[str, DocPath, str]]:
         found.extend(
             ("attachments", ("attachments", "files", i), value) for i, value in enumerate(files)
         )
-    elif isinstance(attachments, list):  # today's formats: a list of {source: ...}
-        found.extend(
-            ("attachments", ("attachments", i), value) for i, value in enumerate(attachments)
-        )
+    # today's `attachments: [{source: ...}]`: see model_files
     for key, path, value in found:
-        ref = _source(value, path)
+        ref = _reference(value, path)
         if ref is not None:
             yield key, *ref
 
