@@ -74,23 +74,17 @@ def standalone_real() -> list[tuple[str, dict[str, Any]]]:
 
 
 def file_references(data: dict[str, Any]) -> Iterator[str]:
-    """Relative file references, in either format's shape."""
+    """Relative file references, in either format's shape: those bmz's path rules look at,
+    and an application's or notebook's `source`."""
+    from bmz_collection.core.checks.paths import model_files, references
 
-    def source(value: Any) -> str | None:
-        if isinstance(value, dict):
-            value = value.get("source")
-        return value if isinstance(value, str) else None
-
-    candidates: list[Any] = [data.get("documentation"), data.get("source"), data.get("icon")]
-    for key in ("covers", "attachments"):
+    refs = [value for _, _, value in references(data)]
+    refs += [value for _, _, value, _ in model_files(data)]
+    for key in ("source", "icon"):
         value = data.get(key)
-        if isinstance(value, dict):
-            value = value.get("files")
-        if isinstance(value, list):
-            candidates.extend(value)
-    for value in candidates:
-        ref = source(value)
-        if ref and not _REMOTE.match(ref) and len(ref) > 2:
+        refs.append(value.get("source") if isinstance(value, dict) else value)
+    for ref in refs:
+        if isinstance(ref, str) and ref and not _REMOTE.match(ref) and len(ref) > 2:
             yield ref
 
 

@@ -84,7 +84,7 @@ def test_outdated_piped_into_head(outdated_collection: Path) -> None:
     )
     assert result.stdout.splitlines() == [
         "p: 2000 resource(s) behind",
-        "  p/app-0     application 0.2.3 -> 0.2.4",
+        "  p/app-0     application 0.2.3 -> 0.3.4    needs a person: license",
     ]
     assert result.stderr == ""
     assert result.returncode == 1  # bmz outdated's "some behind", not 2 (nor SIGPIPE's 141)
