@@ -243,11 +243,11 @@ def _order(p: PartnerChange) -> tuple[int, str]:
     return rank.get(p.status, 3), p.id
 
 
-def render(summary: Summary, *, limit: int = limits.BODY_LIMIT) -> str:
-    """The Markdown; when it would be longer than ``limit`` characters, the lists of commits,
-    resources and errors are left out (counts stay)."""
+def render(summary: Summary, *, limit: int | None = None) -> str:
+    """The Markdown; when it would be longer than ``limit`` characters (``limits.BODY_LIMIT``),
+    the lists of commits, resources and errors are left out (counts stay)."""
     text = _render(summary, compact=False)
-    if len(text) <= limit:
+    if len(text) <= (limits.BODY_LIMIT if limit is None else limit):
         return text
     return _render(summary, compact=True, full=len(text))
 

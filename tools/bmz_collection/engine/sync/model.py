@@ -143,8 +143,8 @@ class Options:
     """Only fetch and advance these (the others keep their pins and entries)."""
     fetch: bool = True
     check: bool = False
-    jobs: int = limits.SYNC_JOBS
+    jobs: int = field(default_factory=lambda: limits.SYNC_JOBS)
     allow_local: bool = False
-    timeout: float = limits.FETCH_TIMEOUT
+    timeout: float = field(default_factory=lambda: limits.FETCH_TIMEOUT)
     progress: Progress | None = None
     """Told how the fetches advance, or None."""

@@ -35,12 +35,12 @@ def is_ancestor(git_dir: Path, old: str, new: str) -> bool:
     return git.run("merge-base", "--is-ancestor", old, new, check=False).returncode == 0
 
 
-def commit_subjects(
-    git_dir: Path, old: str, new: str, limit: int = limits.MAX_COMMIT_SUBJECTS
-) -> list[str]:
-    """Subjects of the commits from ``old`` (excluded) to ``new``, newest first."""
+def commit_subjects(git_dir: Path, old: str, new: str, limit: int | None = None) -> list[str]:
+    """Subjects of the commits from ``old`` (excluded) to ``new``, newest first (at most
+    ``limit``, ``limits.MAX_COMMIT_SUBJECTS``)."""
     git = Git(git_dir=git_dir)
-    res = git.run("log", f"--max-count={limit}", "--format=%h %s", f"{old}..{new}", check=False)
+    count = limits.MAX_COMMIT_SUBJECTS if limit is None else limit
+    res = git.run("log", f"--max-count={count}", "--format=%h %s", f"{old}..{new}", check=False)
     return res.text.splitlines() if res.returncode == 0 else []
 
 
