@@ -23,7 +23,7 @@ __all__ = ["git_env"]
 
 BIN = Path(sys.executable).parent
 PROJECT = Path(__file__).resolve().parents[1]
-REQUIREMENT = "bmz-collection==0.1.0"
+REQUIREMENT = "bmz-collection @ git+https://github.com/bioimage-io/bmz-collection@v0.1.0"
 
 
 def all_workflows() -> dict[str, bytes]:

@@ -7,6 +7,8 @@ import re
 import sys
 from pathlib import Path
 
+from bmz_collection import PROJECT_URL, RELEASE_TAG, REQUIREMENT
+
 HELP = """\
 Create a central catalogue repository in DIR (default: the current folder), running
 `git init` when DIR is not a repository yet: collection.yaml (a hand-written head with an
@@ -22,12 +24,13 @@ partner commit whose collection validated. Managed by `bmz partner add|remove` a
 do not edit these folders: the merged `collection.yaml` is generated from the pins.
 """
 
-PRE_COMMIT_CONFIG = """\
+PRE_COMMIT_CONFIG = f"""\
 # Hooks of the central repository. They run the `bmz` installed in this environment
-# (`pip install bmz-collection`); to pin a release instead, use
-#   - repo: https://github.com/<org>/bmz-collection
-#     rev: <tag>
-#     hooks: [{id: bmz-check-collection}, {id: bmz-validate}, {id: bmz-format}]
+#   pip install "{REQUIREMENT}"
+# To pin a release instead, use
+#   - repo: {PROJECT_URL}
+#     rev: {RELEASE_TAG}
+#     hooks: [{{id: bmz-check-collection}}, {{id: bmz-validate}}, {{id: bmz-format}}]
 repos:
   - repo: local
     hooks:

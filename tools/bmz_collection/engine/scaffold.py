@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bmz_collection import __version__
+from bmz_collection import PROJECT_URL, RELEASE_TAG
 from bmz_collection.core import policy
 from bmz_collection.core.central import CATALOGUE_URL
 from bmz_collection.core.errors import FatalError, UsageError
@@ -33,10 +33,10 @@ README = "README.md"
 PATHS = (COLLECTION_FILE, PRE_COMMIT_CONFIG, README, PARTNER_WORKFLOW)
 """Everything ``render`` produces; ``write`` refuses to run if any of them exists."""
 
-BMZ_REPO_URL = "https://github.com/<org>/bmz-collection"
-"""Where pre-commit finds the ``bmz-validate`` and ``bmz-format`` hooks. A placeholder until
-the project has its public home (``--hooks-repo`` overrides it per scaffold)."""
-HOOKS_REV = f"v{__version__}"
+BMZ_REPO_URL = PROJECT_URL
+"""Where pre-commit finds the ``bmz-validate`` and ``bmz-format`` hooks (``--hooks-repo``)."""
+HOOKS_REV = RELEASE_TAG
+"""This release's tag (``--hooks-rev``): the hooks a scaffold runs are the ones it was made by."""
 HOOK_IDS = ("bmz-validate", "bmz-format")
 
 FORMAT_VERSION = "0.2.3"

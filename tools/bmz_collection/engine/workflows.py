@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-from bmz_collection import __version__
+from bmz_collection import REQUIREMENT
 
 CHECK_WORKFLOW = ".github/workflows/bmz-check.yml"
 SYNC_WORKFLOW = ".github/workflows/bmz-sync.yml"
 PAGES_WORKFLOW = ".github/workflows/bmz-pages.yml"
 PARTNER_WORKFLOW = ".github/workflows/bmz.yml"
 
-DEFAULT_REQUIREMENT = f"bmz-collection=={__version__}"
-"""What the central workflows `pip install`: the release the repository was created with."""
+DEFAULT_REQUIREMENT = REQUIREMENT
+"""What the central workflows `pip install`: the release the repository was created with,
+from its tag at the project's home."""
 
 _TOKEN = re.compile(r"@([A-Z][A-Z_]*)@")
 _SAFE_VALUE = re.compile(r"[^\s\"\\$]([^\x00-\x1f\x7f\"\\$]*[^\s\"\\$])?")
