@@ -107,9 +107,46 @@ def test_feed_of_one_github_partner_exactly(
     )
     script = (tmp_path / "site" / "collection.js").read_text(encoding="utf-8")
     assert script.startswith("window.BMZ_FEED = {") and script.endswith("};\n")
-    assert json.loads(script[len("window.BMZ_FEED = ") : -2]) == feed
+    one, two = feed["collection"]
+    cards = [
+        {k: one[k] for k in ("id", "type", "name", "description", "tags")},
+        {k: two[k] for k in ("id", "type", "name", "description")}
+        | {"covers": [f"{raw}/img/two.png"]},
+    ]
+    assert json.loads(script[len("window.BMZ_FEED = ") : -2]) == {**feed, "collection": cards}
+    items = (tmp_path / "site" / "items" / "alpha.js").read_text(encoding="utf-8")
+    head = 'window.BMZ_ITEMS = window.BMZ_ITEMS || {};\nwindow.BMZ_ITEMS["alpha"] = '
+    assert items.startswith(head) and items.endswith(";\n")
+    assert json.loads(items[len(head) : -2]) == feed["collection"]
     for name in ("index.html", "site.css", "site.js"):
         assert (tmp_path / "site" / name).stat().st_size > 0
+
+
+def test_a_card_keeps_what_the_grid_shows() -> None:
+    from bmz_collection.report.feed import MAX_CARD_TEXT, card
+
+    long = {"id": "a/b", "type": "model", "name": "B", "description": "x" * 500, "icon": "i.png"}
+    short = card(long)
+    assert short == {
+        "id": "a/b",
+        "type": "model",
+        "name": "B",
+        "description": "x" * (MAX_CARD_TEXT - 1) + "\u2026",
+        "icon": "i.png",
+    }
+    assert card({**long, "covers": ["c1", "c2"], "authors": []})["covers"] == ["c1"]
+
+
+def test_a_rebuild_removes_pages_of_partners_gone(tmp_path: Path) -> None:
+    from bmz_collection.report.feed import write_site
+
+    def feed(*pids: str) -> dict[str, Any]:
+        items = [{"id": f"{p}/x", "type": "model", "name": "X"} for p in pids]
+        return {"config": {"partners": [], "n_resources": {}}, "collection": items}
+
+    write_site(tmp_path, feed("a", "b"))
+    write_site(tmp_path, feed("a"))
+    assert sorted(p.name for p in (tmp_path / "items").iterdir()) == ["a.js"]
 
 
 def test_rdf_source_of_an_entry_from_its_own_file(

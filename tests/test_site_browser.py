@@ -117,6 +117,10 @@ def test_tags_and_id_filters(site: Site, feed: Any) -> None:
     detail = page.by_id("detail")
     assert not detail.hidden and detail.attrs["data-resource-id"] == item["id"]
     assert item["name"] in detail.text
+    # loaded with the partner's full items: fields the cards do not carry
+    links = [a.attrs.get("href") for a in detail.find_all("a")]
+    assert item["rdf_source"] in links
+    assert page.find_all("script", src=f"items/{item['id'].split('/')[0]}.js")
     assert page.by_id("resources").hidden
     assert page.by_id("message").hidden
 
@@ -182,7 +186,8 @@ def test_hostile_partner_text_stays_inert(site: Site, feed: Any, tmp_path: Path)
         html = doc.find_all("html")[0]
         assert "data-pwned" not in html.attrs
         scripts = [s.attrs.get("src") for s in doc.find_all("script")]
-        assert scripts == ["collection.js", "site.js"]
+        loaded = [f"items/{pid}.js"] if "id=" in query else []  # the resource's full data
+        assert scripts == ["collection.js", "site.js", *loaded]
         assert not [n for n in doc.iter() if any(k.startswith("on") for k in n.attrs)]
         hrefs = [a.attrs.get("href", "") for a in doc.find_all("a")]
         assert not [h for h in hrefs if "script" in h.lower() or h.lower().startswith("data:")]

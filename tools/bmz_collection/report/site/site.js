@@ -354,6 +354,30 @@
     document.title = (text(item.name) || item.id) + " · resource";
   }
 
+  /* The grid's data holds cards only; a resource's page loads its partner's full items
+   * (items/<partner>.js, a script: file:// pages cannot fetch). */
+  var loading = {};
+  function withFullItem(item, done) {
+    var pid = item.id.split("/")[0];
+    var find = function () {
+      var list = window.BMZ_ITEMS && window.BMZ_ITEMS[pid];
+      if (!Array.isArray(list)) return;
+      for (var i = 0; i < list.length; i++) {
+        if (list[i] && list[i].id === item.id) { done(list[i]); return; }
+      }
+    };
+    if (window.BMZ_ITEMS && window.BMZ_ITEMS[pid]) { find(); return; }
+    if (!/^[a-z0-9][a-z0-9_-]*$/.test(pid)) return;
+    if (!loading[pid]) {
+      loading[pid] = [];
+      var script = document.createElement("script");
+      script.src = "items/" + pid + ".js";
+      script.addEventListener("load", function () { loading[pid].forEach(function (f) { f(); }); });
+      document.body.appendChild(script);
+    }
+    loading[pid].push(find);
+  }
+
   function renderFindings() {
     var box = $("findings");
     if (!findings) return;
@@ -398,6 +422,9 @@
       }
       $("count").setAttribute("data-count", "1");
       renderDetail(item);
+      withFullItem(item, function (full) {
+        if (params().id === item.id) renderDetail(full);
+      });
       return;
     }
     if (!partner) document.title = text(feed.name) || "Partner pages";
