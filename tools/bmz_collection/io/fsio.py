@@ -51,9 +51,11 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` so that readers see the old or the new file, never a
-    mix: temporary file in the same folder, fsync, rename. The file's mode is kept."""
+    mix: temporary file in the same folder, fsync, rename. The file's mode is kept.
+    ``durable=False`` skips the fsync, for many generated files that a rerun rewrites (a
+    killed process still leaves the old file or the new one; only a power cut may not)."""
     path = Path(path)
     try:
         mode: int | None = stat.S_IMODE(path.stat().st_mode)
@@ -65,7 +67,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
         else:

@@ -107,7 +107,7 @@ def write_site(
     try:
         items.mkdir(exist_ok=True)
         for name, data in files.items():
-            atomic_write(out / name, data)
+            atomic_write(out / name, data, durable=not name.startswith(ITEMS_DIR + "/"))
         for old in items.glob("*.js"):  # partners gone since the last build
             if f"{ITEMS_DIR}/{old.name}" not in files:
                 old.unlink()
