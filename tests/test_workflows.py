@@ -392,7 +392,9 @@ def test_the_build_step_writes_the_site_of_a_central_repository(
         "collection.js",
         "collection.json",
         "index.html",
+        "items",
         "site.css",
         "site.js",
     ]
+    assert sorted(p.name for p in (site / "items").iterdir()) == ["good.js", "soon-broken.js"]
     assert central.status() == ""  # nothing written into the repository
