@@ -13,7 +13,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not any(not a.startswith("-") for a in args):
         return 0  # no files: nothing to validate
-    return bmz(["validate", "--quiet", *args])
+    return bmz(["validate", *args])  # its findings, errors first, then the count line
 
 
 if __name__ == "__main__":

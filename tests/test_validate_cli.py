@@ -257,6 +257,70 @@ def test_default_type_outside_resource_types_is_a_warning(
     assert code == 1
 
 
+OLD_WARNINGS_NEW_ERRORS = """\
+format_version: 0.2.3
+type: nonsense
+name: Odd app
+description: An application with an old warning and new errors.
+authors:
+  - name: A. Author
+    orcid: 0000-0002-1825-0098
+cite:
+  - text: A paper
+    doi: 10.5281/zenodo.1
+documentation: missing.md
+source: https://example.org/app
+"""
+
+
+def test_errors_come_first_and_the_count_line_last(tmp_path: Path) -> None:
+    """A failing commit (the bmz-validate hook, its output and errors in one stream as
+    pre-commit shows them): every file's errors, then the warnings, then the counts."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "a" / "rdf.yaml", OLD_WARNINGS_NEW_ERRORS)
+    write(
+        tmp_path / "b" / "rdf.yaml",
+        OLD_WARNINGS_NEW_ERRORS.replace("documentation: missing.md\n", ""),
+    )
+    hook = Path(sys.executable).parent / "bmz-validate"
+    proc = subprocess.run(
+        [str(hook), "a/rdf.yaml", "b/rdf.yaml"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.returncode == 1
+    orcid = (
+        "error: ORCID iD '0000-0002-1825-0098' has a wrong check digit (expected '7'): a typo? "
+        "(authors[0].orcid) [orcid-checksum]"
+    )
+    assert proc.stdout.splitlines() == [
+        f"a/rdf.yaml:7:12: {orcid}",
+        "a/rdf.yaml:11:16: error: documentation 'missing.md' does not exist (documentation) "
+        "[path-missing]",
+        f"b/rdf.yaml:7:12: {orcid}",
+        "a/rdf.yaml:2:7: warning: unknown type 'nonsense' (type) [type-unknown]",
+        "b/rdf.yaml:2:7: warning: unknown type 'nonsense' (type) [type-unknown]",
+        "2 files checked: 3 error(s), 2 warning(s)",
+    ]
+
+
+def test_github_annotations_put_errors_first_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".git").mkdir()
+    f = write(tmp_path / "rdf.yaml", OLD_WARNINGS_NEW_ERRORS)
+    code, out, _ = run(capsys, "--format", "github", str(f))
+    assert code == 1
+    assert [line.split(" ", 1)[0] for line in out.splitlines()] == [
+        "::error",
+        "::error",
+        "::warning",
+        "1",  # the count line
+    ]
+
+
 def test_no_traceback_on_hostile_input(tmp_path: Path) -> None:
     f = tmp_path / "rdf.yaml"
     f.write_bytes(b"a: &a [" + b"*a," * 5 + b"]\n\xff\xfe")

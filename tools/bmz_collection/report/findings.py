@@ -16,13 +16,24 @@ FORMATS = ("text", "json", "github")
 
 def write(validation: Validation, fmt: str, out: TextIO, err: TextIO | None) -> None:
     """A validation's findings in ``fmt`` on ``out``; with text, the counts on ``err`` too
-    (stdout then holds nothing but findings, one per line, for tools and pipes)."""
+    (stdout then holds nothing but findings, one per line, for tools and pipes). The counts
+    come last also where both streams end up in one place (a terminal, a pre-commit hook's
+    output): the findings are flushed first."""
     render(validation.findings, validation.files_checked, fmt, out)
     if err is not None and fmt == "text":
+        out.flush()
         err.write(summary_line(validation.findings, validation.files_checked) + "\n")
+        err.flush()
+
+
+def errors_first(findings: Sequence[Finding]) -> list[Finding]:
+    """Errors, then warnings, each in the order given (by file, line and column): what stops
+    a commit is read first, not after a screen of old warnings."""
+    return sorted(findings, key=lambda f: not f.is_error)
 
 
 def render(findings: Sequence[Finding], files_checked: int, fmt: str, out: TextIO) -> None:
+    findings = errors_first(findings)
     if fmt == "json":
         _json(findings, files_checked, out)
     elif fmt == "github":
