@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-long clean
+.PHONY: demo test test-quick lint bench bench-long clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ $(SPEC049):
 
 test: $(STAMP) $(SPEC049)
 	$(PY) -m pytest
+
+test-quick: $(STAMP)  # the edit-test loop: every test not marked slow, under a minute
+	$(PY) -m pytest -m "not slow"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

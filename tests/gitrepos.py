@@ -1,13 +1,13 @@
 """Real git repositories in temporary folders: partner repositories and central ones.
 
-Import the fixtures into a test module (``from .gitrepos import git_env, ...``); every test
-using them runs with an isolated git configuration (no global or system config of the machine).
+Plain helpers; the fixtures over them (``git_env``: an isolated git configuration, no global or
+system config of the machine; ``central``) are in conftest.py.
 """
 
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,27 +41,6 @@ def git(cwd: Path, *args: str, check: bool = True) -> str:
     if check and res.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed in {cwd}: {res.stderr}")
     return res.stdout.strip()
-
-
-@pytest.fixture
-def git_env(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
-    """An isolated git: own global config, fixed identity and dates (stable hashes)."""
-    home = tmp_path_factory.mktemp("gitconfig")
-    config = home / "gitconfig"
-    config.write_text("[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_AUTHOR_NAME", "Partner")
-    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "partner@example.org")
-    monkeypatch.setenv("GIT_COMMITTER_NAME", "Partner")
-    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "partner@example.org")
-    monkeypatch.setenv("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
-    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
-    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(key, raising=False)
-    yield
 
 
 def entry(eid: str, **fields: Any) -> dict[str, Any]:

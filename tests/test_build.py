@@ -11,7 +11,6 @@ import pytest
 from bmz_collection.core import jsonschemas
 
 from .gitrepos import Central, entry, git, make_central, make_partner
-from .gitrepos import git_env as git_env
 
 pytestmark = pytest.mark.usefixtures("git_env")
 

@@ -11,9 +11,8 @@ import pytest
 from bmz_collection.core import codeowners
 from bmz_collection.core.codeowners import BEGIN, END, Owners
 
-from .gitrepos import Central, entry, git_env, make_central, make_partner
+from .gitrepos import Central, entry, make_partner
 
-__all__ = ["git_env"]
 pytestmark = pytest.mark.usefixtures("git_env")
 
 ADA = {"name": "Ada", "github_user": "ada-lovelace"}
@@ -95,11 +94,6 @@ def test_broken_markers_are_refused_with_their_line(text: str, line: int) -> Non
 
 
 # -- driven through the commands -------------------------------------------------------------
-
-
-@pytest.fixture
-def central(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Central:
-    return make_central(tmp_path, capsys)
 
 
 def hook_main(argv: list[str]) -> int:

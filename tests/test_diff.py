@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from .gitrepos import Central, entry, git, git_env, make_central, make_partner
-from .test_summary import scenario
+from .gitrepos import Central, entry, git, make_central, make_partner
 
-__all__ = ["git_env", "scenario"]
 pytestmark = pytest.mark.usefixtures("git_env")
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "summary"
 

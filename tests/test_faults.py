@@ -21,6 +21,8 @@ import pytest
 from .gitrepos import collection_yaml, entry, load, pins_of
 from .hostile.gitenv import bmz, copy_tree, git, isolate_git
 
+pytestmark = pytest.mark.slow  # fifty partners per scenario
+
 PARTNERS = 50
 VICTIM = "p17"
 FETCH_TIMEOUT = "2"

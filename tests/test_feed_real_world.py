@@ -223,6 +223,7 @@ def page_resources(site: Site) -> dict[str, dict[str, Any]]:
     return central.generated_details(central.generated_text(raw))
 
 
+@pytest.mark.slow
 @needs_browser
 def test_every_real_partner_page_in_a_browser(site: Site, ours: Any) -> None:
     details = page_resources(site)
@@ -260,6 +261,7 @@ def test_every_real_partner_page_in_a_browser(site: Site, ours: Any) -> None:
         assert len(cards) == min(48, tabs[want])
 
 
+@pytest.mark.slow
 @needs_browser
 def test_real_resource_page_and_load_of_the_query_form(site: Site, ours: Any) -> None:
     rid = "zero/Notebook_U-Net_2D_ZeroCostDL4Mic"

@@ -22,6 +22,8 @@ from bmz_collection.io import fsio
 from .hostile import crashpoints
 from .hostile.gitenv import git, isolate_git
 
+pytestmark = pytest.mark.slow  # a real process killed at every crash point
+
 MESSY = """\
 # resource {i}, edited by hand
 format_version: 0.2.3

@@ -264,6 +264,7 @@ SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(documents(), st.sampled_from([Style(), Style(4), Style(2, False), Style(3, True)]))
 def test_generated_documents_keep_data_and_comments_and_are_stable(text: str, style: Style) -> None:

@@ -12,9 +12,8 @@ from bmz_collection.core import limits
 from bmz_collection.core.tree import Kind
 from bmz_collection.io.git import objects, process
 
-from .gitrepos import git, git_env, make_central, make_partner
+from .gitrepos import git, make_central, make_partner
 
-__all__ = ["git_env"]
 pytestmark = pytest.mark.usefixtures("git_env")
 
 

@@ -15,15 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from .gitrepos import git, git_env  # noqa: F401  (fixture)
+from .gitrepos import git
 
 PROJECT = Path(__file__).resolve().parents[1]
 WHEELHOUSE = Path(sys.prefix) / "wheelhouse"
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 
-pytestmark = pytest.mark.skipif(
-    not WHEELHOUSE.is_dir(), reason=f"no {WHEELHOUSE}: run `make test`, which builds it"
-)
+pytestmark = [
+    pytest.mark.slow,  # pre-commit builds an environment per hook: tens of seconds
+    pytest.mark.skipif(
+        not WHEELHOUSE.is_dir(), reason=f"no {WHEELHOUSE}: run `make test`, which builds it"
+    ),
+]
 
 COLLECTION = """\
 format_version: 0.2.3
@@ -68,7 +71,7 @@ def try_repo(repo: Path, home: Path, *hooks: str) -> subprocess.CompletedProcess
 
 
 @pytest.fixture
-def partner(tmp_path: Path, git_env: None) -> Path:  # noqa: F811
+def partner(tmp_path: Path, git_env: None) -> Path:
     repo = tmp_path / "partner"
     repo.mkdir()
     git(repo, "init", "--quiet")

@@ -284,6 +284,7 @@ def test_the_corpus() -> None:
     assert all(c.why for c in CASES)  # each expectation, and each tool left out, explained
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", applicable("validate"))
 def test_validate(world: World, case: Case) -> None:
     apply(world, case)
@@ -299,6 +300,7 @@ def test_validate(world: World, case: Case) -> None:
     assert_no_leftovers(repo)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", applicable("format"))
 def test_format(world: World, case: Case) -> None:
     apply(world, case)
@@ -324,6 +326,7 @@ def test_format(world: World, case: Case) -> None:
     assert_no_leftovers(repo)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", applicable("sync"))
 def test_sync(world: World, case: Case) -> None:
     apply(world, case, sync=True)
@@ -351,6 +354,7 @@ def test_sync(world: World, case: Case) -> None:
     assert_no_leftovers(central)
 
 
+@pytest.mark.slow
 def test_the_traps_are_armed(world: World, tmp_path: Path) -> None:
     """The traps do fire when git is allowed to run them: their absence above means something."""
     armed = tmp_path / "markers"

@@ -18,20 +18,12 @@ from .gitrepos import (
     PartnerRepo,
     entry,
     git,
-    git_env,
     load,
-    make_central,
     make_partner,
 )
 from .realworld import needs_real_world, partner_files
 
-__all__ = ["git_env"]
 pytestmark = pytest.mark.usefixtures("git_env")
-
-
-@pytest.fixture
-def central(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Central:
-    return make_central(tmp_path, capsys)
 
 
 def details(c: Central) -> dict[str, dict[str, Any]]:

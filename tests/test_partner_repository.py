@@ -10,7 +10,7 @@ import pytest
 from bmz_collection.cli.main import main
 from bmz_collection_hooks.check_collection import main as check_collection_hook
 
-from .gitrepos import git, git_env  # noqa: F401  (fixture)
+from .gitrepos import git
 
 PARTNER = """\
 format_version: 0.2.3
@@ -30,7 +30,7 @@ collection:
 
 
 @pytest.fixture
-def partner(tmp_path: Path, git_env: None) -> Path:  # noqa: F811
+def partner(tmp_path: Path, git_env: None) -> Path:
     repo = tmp_path / "acme"
     repo.mkdir()
     git(repo, "init", "--quiet")
@@ -96,7 +96,7 @@ def test_a_partner_file_under_another_rdf_name(
 def test_a_central_repository_is_not_mistaken_for_one(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    git_env: None,  # noqa: F811
+    git_env: None,
 ) -> None:
     central = tmp_path / "central"
     assert main(["init", str(central)]) == 0

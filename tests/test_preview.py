@@ -96,6 +96,7 @@ def test_nothing_to_preview_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.slow
 @needs_browser
 def test_the_preview_page_shows_the_splash_and_the_findings(tmp_path: Path) -> None:
     repo = partner_copy(tmp_path)

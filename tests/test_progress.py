@@ -10,9 +10,7 @@ import pytest
 from bmz_collection.engine.sync import Options, sync
 from bmz_collection.report.progress import TerminalBar
 
-from .gitrepos import git_env, make_central, make_partner
-
-__all__ = ["git_env"]
+from .gitrepos import make_central, make_partner
 
 
 class Terminal(io.StringIO):

@@ -26,9 +26,8 @@ from bmz_collection.core.errors import FatalError, UsageError
 from bmz_collection.core.loading import parse
 from bmz_collection.engine import scaffold
 
-from .gitrepos import entry, git, git_env, ids, make_central
+from .gitrepos import entry, git, ids, make_central
 
-__all__ = ["git_env"]
 pytestmark = pytest.mark.usefixtures("git_env")
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -16,7 +16,7 @@ from bmz_collection.report.feed import write_site
 from .browser import Node, dom, needs_browser, page_url, screenshot
 from .feedsites import Site, example_site, isolated_git
 
-pytestmark = needs_browser
+pytestmark = [needs_browser, pytest.mark.slow]  # headless Chromium: seconds per page
 
 
 @pytest.fixture(scope="module")

@@ -19,14 +19,12 @@ from .gitrepos import (
     PartnerRepo,
     entry,
     git,
-    git_env,
     ids,
     load,
     make_central,
     make_partner,
 )
 
-__all__ = ["git_env"]
 pytestmark = pytest.mark.usefixtures("git_env")
 
 
@@ -34,11 +32,6 @@ def hook_main(argv: list[str]) -> int:
     """The `bmz-check-collection` console script's entry point."""
     hook = importlib.import_module("bmz_collection_hooks.check_collection")
     return int(hook.main(argv))
-
-
-@pytest.fixture
-def central(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Central:
-    return make_central(tmp_path, capsys)
 
 
 def add_partners(central: Central, tmp_path: Path, *pids: str) -> list[PartnerRepo]:

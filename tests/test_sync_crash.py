@@ -17,11 +17,10 @@ import pytest
 from bmz_collection.io import fsio
 from bmz_collection.io.lock import LOCK_NAME
 
-from .gitrepos import Central, entry, git, git_env, make_central, make_partner
+from .gitrepos import Central, entry, git, make_central, make_partner
 from .hostile import crashpoints
 
-__all__ = ["git_env"]
-pytestmark = pytest.mark.usefixtures("git_env")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("git_env")]  # every crash point
 
 
 def bmz_sync(root: Path) -> subprocess.CompletedProcess[str]:
@@ -39,7 +38,7 @@ def pins(root: Path) -> str:
 
 
 @pytest.fixture
-def scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, bytes, bytes, str]:
+def moved_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, bytes, bytes, str]:
     """A committed central repository whose partners moved on: (template, old file, file an
     uninterrupted sync writes, index it stages)."""
     central: Central = make_central(tmp_path, capsys)
@@ -129,10 +128,10 @@ def check_right_after_the_kill(root: Path, old: bytes, new: bytes) -> None:
     assert not strays, strays
 
 
-def test_killed_at_every_point(scenario: tuple[Path, bytes, bytes, str], tmp_path: Path) -> None:
+def test_killed_at_every_point(moved_on: tuple[Path, bytes, bytes, str], tmp_path: Path) -> None:
     """SIGKILL after each git call, in the middle of each atomic write, just before and just
     after each rename (a sample of them; BMZ_CRASH_FULL=1, as bench/crash sets it, takes all)."""
-    template, old, new, staged = scenario
+    template, old, new, staged = moved_on
     probe = tmp_path / "probe"
     shutil.copytree(template, probe, symlinks=True)
     counter = tmp_path / "events.json"

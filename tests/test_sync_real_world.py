@@ -10,10 +10,9 @@ import pytest
 
 from bmz_collection.core.loading import load_mapping
 
-from .gitrepos import PartnerRepo, git, git_env, load, make_central
+from .gitrepos import PartnerRepo, git, load, make_central
 from .realworld import needs_real_world, partner_files
 
-__all__ = ["git_env"]
 pytestmark = [needs_real_world, pytest.mark.usefixtures("git_env")]
 
 TYPED_LISTS = ("collection", "application", "model", "dataset", "notebook")
@@ -30,6 +29,7 @@ def published_ids(path: Path, pid: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_twelve_real_partners_sync_into_one_central_repository(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,9 +17,7 @@ import pytest
 from bmz_collection.core.loading import parse
 from bmz_collection.engine import scaffold, workflows
 
-from .gitrepos import Central, git, git_env, make_central, make_partner
-
-__all__ = ["git_env"]
+from .gitrepos import Central, git, make_central, make_partner
 
 BIN = Path(sys.executable).parent
 PROJECT = Path(__file__).resolve().parents[1]
