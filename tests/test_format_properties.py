@@ -356,6 +356,7 @@ def json_like() -> st.SearchStrategy[Any]:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(json_like(), st.sampled_from([Style(), Style(4), Style(2, False)]))
 def test_dump_canonical_round_trips_and_is_already_formatted(data: Any, style: Style) -> None:
