@@ -15,8 +15,6 @@ from bmz_collection.cli.main import main
 from bmz_collection.core.loading import parse
 from bmz_collection.engine import workflows
 
-from .gitrepos import git_env  # noqa: F401  (fixture)
-
 PROJECT = Path(__file__).resolve().parents[1]
 
 
@@ -62,7 +60,7 @@ def test_central_workflows_install_this_release() -> None:
 def test_partner_init_pins_this_release_unless_told_otherwise(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    git_env: None,  # noqa: F811
+    git_env: None,
 ) -> None:
     base = ["partner", "init", "--id", "acme", "--name", "Acme", "--maintainer", "ada"]
     base += ["--logo", "https://example.org/logo.png", "--no-input"]

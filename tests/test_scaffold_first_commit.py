@@ -17,7 +17,7 @@ import pytest
 from bmz_collection import PROJECT_URL, RELEASE_TAG, __version__
 from bmz_collection.cli.main import main
 
-from .gitrepos import git, git_env  # noqa: F401  (fixture)
+from .gitrepos import git
 
 PROJECT = Path(__file__).resolve().parents[1]
 WHEELHOUSE = Path(sys.prefix) / "wheelhouse"
@@ -49,7 +49,7 @@ def clone_of_this_project(dest: Path) -> Path:
 def test_a_fresh_scaffold_commits_with_its_hooks(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    git_env: None,  # noqa: F811
+    git_env: None,
 ) -> None:
     clone = clone_of_this_project(tmp_path / "bmz-collection")
     partner = tmp_path / "acme"
