@@ -15,7 +15,7 @@ from bmz_collection.cli.main import main
 from . import spec_corpus, spec_oracle
 from .realworld import needs_real_world
 
-pytestmark = needs_real_world
+pytestmark = [needs_real_world, pytest.mark.slow]  # bioimageio.spec reads a 282-file corpus
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "spec-differences.md"
 

@@ -9,6 +9,7 @@ import contextlib
 import io
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bmz_collection.cli.main import main
@@ -148,6 +149,7 @@ def test_collection_entries_move_one_by_one(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 @needs_real_world
 def test_on_the_real_resources_the_upgrade_is_the_librarys_conversion(tmp_path: Path) -> None:
     resources = [(n, d) for n, d in spec_corpus.real_resources() if d.get("type") != "model"]
