@@ -23,9 +23,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 WHEELHOUSE = Path(sys.prefix) / "wheelhouse"
 BIN = Path(sys.executable).parent
 
-pytestmark = pytest.mark.skipif(
-    not WHEELHOUSE.is_dir(), reason=f"no {WHEELHOUSE}: run `make test`, which builds it"
-)
+pytestmark = [
+    pytest.mark.slow,  # pre-commit builds the hooks' environment: tens of seconds
+    pytest.mark.skipif(
+        not WHEELHOUSE.is_dir(), reason=f"no {WHEELHOUSE}: run `make test`, which builds it"
+    ),
+]
 
 
 def clone_of_this_project(dest: Path) -> Path:
