@@ -1,0 +1,292 @@
+"""The partners of a central repository, kept in step with its submodules: the ``partner
+add`` transaction (validated first, rolled back on any failure or interruption), ``remove``,
+and the data ``list`` and ``show`` print.
+
+Both transactions hold the repository lock that ``bmz sync`` holds, and regenerate the merged
+file and the CODEOWNERS section with the sync engine's own code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bmz_collection.core import central, codeowners, policy
+from bmz_collection.core.errors import FatalError
+from bmz_collection.core.findings import Finding
+from bmz_collection.engine.sync import (
+    MissingCommit,
+    evaluate,
+    load_central,
+    regenerate,
+    review_routing,
+)
+from bmz_collection.engine.sync.render import renderer
+from bmz_collection.io import codeowners_file, fsio, lock
+from bmz_collection.io.git.objects import resolve_commit
+from bmz_collection.io.git.repo import IndexEntry, Repo
+
+
+class Rejected(Exception):
+    """The partner's collection has errors at the head of its branch: nothing was added."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__("the partner's collection has errors")
+        self.findings = findings
+
+
+@dataclass
+class Snapshot:
+    """Everything ``partner add`` may touch, to put back exactly on failure."""
+
+    path: str
+    module_dir: Path
+    gitmodules: bytes | None
+    index: dict[str, IndexEntry | None]
+    collection: bytes
+    path_existed: bool
+    codeowners: bytes | None
+
+    @classmethod
+    def take(cls, repo: Repo, path: str, module_dir: Path) -> Snapshot:
+        gm = repo.root / ".gitmodules"
+        co = repo.root / codeowners.PATH
+        return cls(
+            path=path,
+            module_dir=module_dir,
+            gitmodules=gm.read_bytes() if gm.exists() else None,
+            index={
+                p: repo.index_entry(p) for p in (".gitmodules", central.FILE_NAME, codeowners.PATH)
+            },
+            collection=(repo.root / central.FILE_NAME).read_bytes(),
+            path_existed=(repo.root / path).exists(),
+            codeowners=co.read_bytes() if co.exists() else None,
+        )
+
+    def restore(self, repo: Repo) -> None:
+        root = repo.root
+        if not self.path_existed:
+            shutil.rmtree(root / self.path, ignore_errors=True)
+        shutil.rmtree(self.module_dir, ignore_errors=True)
+        gm = root / ".gitmodules"
+        if self.gitmodules is None:
+            with contextlib.suppress(FileNotFoundError):
+                gm.unlink()
+        elif not gm.exists() or gm.read_bytes() != self.gitmodules:
+            fsio.atomic_write(gm, self.gitmodules)
+        if (root / central.FILE_NAME).read_bytes() != self.collection:
+            fsio.atomic_write(root / central.FILE_NAME, self.collection)
+        co = root / codeowners.PATH
+        if self.codeowners is None:
+            with contextlib.suppress(FileNotFoundError):
+                co.unlink()
+        elif not co.exists() or co.read_bytes() != self.codeowners:
+            fsio.atomic_write(co, self.codeowners)
+        gone = [self.path] + [p for p, e in self.index.items() if e is None]
+        repo.git.run("update-index", "--force-remove", "--", *gone, check=False)
+        keep = [e for e in self.index.values() if e is not None]
+        if keep:
+            repo.update_index(keep)
+        repo.git.run("config", "--remove-section", f"submodule.{self.path}", check=False)
+
+
+def add_partner(
+    start: Path,
+    pid: str,
+    url: str,
+    *,
+    branch: str,
+    collection_file: str,
+    allow_local: bool,
+    timeout: float,
+) -> tuple[str, int]:
+    """Add and register a partner; (pinned commit, number of resources). Rolls back on any
+    failure, including an interruption."""
+    pid = policy.check_partner_id(pid)
+    url = policy.check_url(url, allow_local=allow_local)
+    policy.check_branch(branch)
+    policy.check_collection_file(collection_file)
+    repo = Repo.discover(start, allow_local=allow_local)
+    with lock.exclusive(repo.common_dir):
+        _, cf = load_central(repo)
+        if any(p.id == pid for p in cf.registry):
+            raise FatalError(f"partner {pid!r} is already registered in {central.FILE_NAME}")
+        partner = central.Partner(pid, url, branch, collection_file)
+        path = partner.path
+        module_dir = repo.module_dir(path)
+        target = repo.root / path
+        if target.is_symlink() or (
+            target.exists() and (not target.is_dir() or any(target.iterdir()))
+        ):
+            raise FatalError(f"{path} already exists; remove it first")
+        if repo.index_entries(path):
+            raise FatalError(
+                f"{path} is already in the index (`bmz partner remove {pid}` cleans up)"
+            )
+        modules = repo.gitmodules()
+        if path in modules or any(cfg.get("path") == path for cfg in modules.values()):
+            raise FatalError(
+                f".gitmodules already has {path} (`bmz partner remove {pid}` cleans up)"
+            )
+        if module_dir.exists():
+            raise FatalError(f"{module_dir} already exists (`bmz partner remove {pid}` cleans up)")
+        snapshot = Snapshot.take(repo, path, module_dir)
+        try:
+            repo.git.run(
+                "submodule",
+                "add",
+                "--quiet",
+                "--branch",
+                branch,
+                "--name",
+                path,
+                "--",
+                url,
+                path,
+                timeout=timeout,
+                what="git submodule add",
+            )
+            head = resolve_commit(module_dir, "HEAD")
+            result = evaluate(module_dir, head, partner, validate=True)
+            if not result.ok:
+                raise Rejected(result.findings)
+            new_head = central.add_partner(cf.head, partner)
+            after, results = regenerate(repo, new_head)
+            co_before, co_after, _ = review_routing(repo, results)
+            fsio.atomic_write(repo.root / central.FILE_NAME, after)
+            stage = [central.FILE_NAME]
+            if co_after is not None and co_after != co_before:
+                codeowners_file.write(repo.root, co_after)
+                stage.append(codeowners.PATH)
+            repo.update_index([], stage)
+        except BaseException:
+            snapshot.restore(repo)
+            raise
+    mine = next(r for r in results if r.id == pid)
+    return head, len(mine.entries)
+
+
+def remove_partner(start: Path, pid: str) -> None:
+    """Undo an add, also a half-done one: registry entry, merged entries, submodule,
+    ``.gitmodules`` section, git directory (staged)."""
+    pid = policy.check_partner_id(pid)
+    repo = Repo.discover(start, allow_local=True)
+    with lock.exclusive(repo.common_dir):
+        before, cf = load_central(repo)
+        registered = any(p.id == pid for p in cf.registry)
+        path = f"{central.PARTNERS_DIR}/{pid}"
+        modules = repo.gitmodules()
+        name = next((n for n, cfg in modules.items() if cfg.get("path") == path), None)
+        module_dir = repo.module_dir(name or path)
+        in_index = bool(repo.index_entries(path))
+        if not (registered or name or in_index or module_dir.exists()):
+            raise FatalError(f"unknown partner {pid!r}")
+        new_head = central.remove_partner(cf.head, pid) if registered else cf.head
+        after, results = regenerate(repo, new_head)
+        co_before, co_after, _ = review_routing(repo, results)
+        if after != before:
+            fsio.atomic_write(repo.root / central.FILE_NAME, after)
+        stage = [central.FILE_NAME]
+        if co_after is not None and co_after != co_before:
+            codeowners_file.write(repo.root, co_after)
+            stage.append(codeowners.PATH)
+        gone = [path] if in_index else []
+        gm = repo.root / ".gitmodules"
+        if name is not None:
+            repo.git.run("config", "--file", ".gitmodules", "--remove-section", f"submodule.{name}")
+            left = repo.git.run("config", "--file", ".gitmodules", "--list", check=False).text
+            if left.strip():
+                stage.append(".gitmodules")
+            else:
+                gm.unlink()
+                gone.append(".gitmodules")
+        if gone:
+            repo.remove_from_index(gone)
+        repo.update_index([], stage)
+        repo.git.run("config", "--remove-section", f"submodule.{name or path}", check=False)
+        shutil.rmtree(repo.root / path, ignore_errors=True)
+        shutil.rmtree(module_dir, ignore_errors=True)
+
+
+def list_partners(start: Path) -> list[dict[str, Any]]:
+    """One row per registered partner: id, URL, branch, pin and its number of resources
+    (from the render cache when the pin was rendered, else from the partner's objects)."""
+    repo = Repo.discover(start, allow_local=True)
+    _, cf = load_central(repo)
+    gitlinks = repo.gitlinks(central.PARTNERS_DIR + "/")
+    modules = {cfg.get("path"): name for name, cfg in repo.gitmodules().items()}
+    _, cache = renderer(repo, writable=False)
+    rows = []
+    for p in cf.registry:
+        pin = gitlinks.get(p.path)
+        module_dir = repo.module_dir(modules.get(p.path) or p.path)
+        resources: int | None = None
+        cached = cache.get(p, pin) if pin is not None else None
+        if cached is not None:
+            resources = len(cached["texts"])
+        elif pin is not None and module_dir.exists():
+            try:
+                resources = len(evaluate(module_dir, pin, p, validate=False).entries)
+            except MissingCommit:
+                resources = None
+        rows.append(
+            {
+                "id": p.id,
+                "repository": p.repository,
+                "url": p.url,
+                "branch": p.branch,
+                "collection_file_name": p.collection_file_name,
+                "pin": pin,
+                "resources": resources,
+            }
+        )
+    return rows
+
+
+def show_partner(start: Path, pid: str) -> dict[str, Any]:
+    """A partner's page as the committed merged file publishes it (not recomputed from the
+    pins: `bmz sync --check` says whether the file is current)."""
+    repo = Repo.discover(start, allow_local=True)
+    _, cf = load_central(repo)
+    partner = next((p for p in cf.registry if p.id == pid), None)
+    if partner is None:
+        raise FatalError(f"unknown partner {pid!r} (not in config.partners)")
+    pin = repo.gitlinks(central.PARTNERS_DIR + "/").get(partner.path)
+    generated = (cf.generated or b"").decode("utf-8", "replace")
+    details = central.generated_details(generated).get(pid)
+    if details is None:
+        raise FatalError(
+            f"partner {pid!r} has no details in the generated part of {central.FILE_NAME} "
+            "(run `bmz sync --no-fetch`)"
+        )
+    entries = central.generated_resources(generated)
+    tags = central.resource_tags(entries)
+    own = sum(1 for rid in tags if rid.startswith(pid + "/"))
+    tagged = central.tagged_from_others(pid, details, tags)
+    problems = [
+        f"{'.'.join(str(k) for k in f.path[1:]) or '(details)'}: {f.message} [{f.rule}]"
+        for f in central.check_details(details, central.FILE_NAME)
+        if f.is_error
+    ]
+    try:
+        co: bytes | None = (repo.root / codeowners.PATH).read_bytes()
+    except OSError:
+        co = None
+    return {
+        "id": pid,
+        "repository": partner.repository,
+        "url": partner.url,
+        "branch": partner.branch,
+        "collection_file_name": partner.collection_file_name,
+        "pin": pin,
+        "page": details.get("url"),
+        "details": details,
+        "resources": own,
+        "tagged_resources": tagged,
+        "page_resources": own + len(tagged),
+        "reviewers": codeowners.reviewers(co, pid),
+        "problems": problems,
+    }
