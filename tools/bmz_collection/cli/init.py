@@ -3,53 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
-
-from bmz_collection import PROJECT_URL, RELEASE_TAG, REQUIREMENT
 
 HELP = """\
 Create a central catalogue repository in DIR (default: the current folder), running
 `git init` when DIR is not a repository yet: collection.yaml (a hand-written head with an
 empty partner registry, and the part `bmz sync` generates), partners/ for the partner
 submodules, and a .pre-commit-config.yaml running the bmz hooks. The new files are staged.
-"""
-
-PARTNERS_README = """\
-# partners/
-
-One git submodule per community partner, at `partners/<partner-id>`, pinned to the last
-partner commit whose collection validated. Managed by `bmz partner add|remove` and `bmz sync`;
-do not edit these folders: the merged `collection.yaml` is generated from the pins.
-"""
-
-PRE_COMMIT_CONFIG = f"""\
-# Hooks of the central repository. They run the `bmz` installed in this environment
-#   pip install "{REQUIREMENT}"
-# To pin a release instead, use
-#   - repo: {PROJECT_URL}
-#     rev: {RELEASE_TAG}
-#     hooks: [{{id: bmz-check-collection}}, {{id: bmz-validate}}, {{id: bmz-format}}]
-repos:
-  - repo: local
-    hooks:
-      - id: bmz-check-collection
-        name: collection.yaml matches the partner pins (bmz sync --no-fetch --check)
-        entry: bmz-check-collection
-        language: system
-        pass_filenames: false
-        always_run: true
-      - id: bmz-validate
-        name: bmz validate
-        entry: bmz-validate
-        language: system
-        files: ^collection\\.yaml$
-      - id: bmz-format
-        name: bmz format
-        entry: bmz-format
-        language: system
-        files: ^collection\\.yaml$
 """
 
 
@@ -66,65 +27,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--description", help="one sentence about the catalogue")
 
 
-def _default_id(folder: Path) -> str:
-    cid = re.sub(r"[^a-z0-9_-]+", "-", folder.name.lower()).strip("-_")
-    return cid or "collection"
-
-
 def run(args: argparse.Namespace) -> int:
-    from bmz_collection.core import central, policy
-    from bmz_collection.core.errors import FatalError
-    from bmz_collection.engine import partner_repository, workflows
-    from bmz_collection.io import fsio
-    from bmz_collection.io.git.process import Git
-    from bmz_collection.io.git.repo import Repo
+    from bmz_collection.engine.central_init import create_central
 
-    folder = Path(args.dir).expanduser()
-    partner_repository.refuse(folder, *partner_repository.INIT)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise FatalError(f"cannot create {folder}: {exc.strerror or exc}") from None
-    folder = folder.resolve()
-    probe = Git(folder).run("rev-parse", "--show-toplevel", check=False)
-    if probe.returncode != 0:
-        Git(folder).run("init", "--quiet", what="git init")
-    elif Path(probe.text.strip()).resolve() != folder:
-        raise FatalError(
-            f"{folder} is inside the git repository {probe.text.strip()}; "
-            "give that folder, or one outside it"
-        )
-    repo = Repo(folder)
-    target = folder / central.FILE_NAME
-    if target.exists():
-        raise FatalError(f"{target} already exists: this is a central repository already")
-    cid = args.id or _default_id(folder)
-    policy.check_partner_id(cid)
-    name = args.name or folder.name
-    description = args.description or f"{name}: resources from its community partners."
-    head = central.initial_head(cid=cid, name=name, description=description)
-    central.read(head)  # the head we write must be one the tool accepts
-    created = []
-    fsio.atomic_write(target, central.render(head, []))
-    created.append(central.FILE_NAME)
-    partners = folder / central.PARTNERS_DIR
-    partners.mkdir(exist_ok=True)
-    readme = partners / "README.md"
-    if not readme.exists():
-        fsio.atomic_write(readme, PARTNERS_README.encode())
-        created.append(f"{central.PARTNERS_DIR}/README.md")
-    config = folder / ".pre-commit-config.yaml"
-    if not config.exists():
-        fsio.atomic_write(config, PRE_COMMIT_CONFIG.encode())
-        created.append(".pre-commit-config.yaml")
-    for relpath, content in workflows.central_workflows().items():
-        path = folder / relpath
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fsio.atomic_write(path, content)
-            created.append(relpath)
-    repo.update_index([], created)
-    print(f"Created a central repository in {folder} (staged: {', '.join(created)}).")
+    created = create_central(
+        Path(args.dir).expanduser(), cid=args.id, name=args.name, description=args.description
+    )
+    print(f"Created a central repository in {created.folder} (staged: {', '.join(created.files)}).")
     print("Next: bmz partner add ID https://github.com/ORG/REPO [--branch B] [--collection-file F]")
     sys.stdout.flush()
     return 0
