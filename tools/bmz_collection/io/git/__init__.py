@@ -9,5 +9,7 @@ after which its whole process group is killed. Partner repositories are read fro
 - ``process``: the hardened environment, spawning and killing git, ``Git``, ``GitError``;
 - ``repo``: the central repository (``Repo``): its index, gitlinks and ``.gitmodules``;
 - ``objects``: commits and blobs of a repository (``GitTree``, ``resolve_commit``, ...);
-- ``fetch``: fetching one branch of a partner.
+- ``fetch``: fetching one branch of a partner;
+- ``revisions``: the central repository's own history (a revision, a file or the gitlinks at
+  a commit), with an unknown revision, a missing file and a git failure kept apart.
 """
