@@ -34,7 +34,8 @@ def resolve_revision(git: Git, rev: str) -> str:
         return res.text.strip()
     if res.returncode == 1 and not res.stderr.strip():  # --quiet: no such object, nothing else
         raise UnknownRevision(f"unknown revision {rev!r} (no such commit in {git.cwd or '.'})")
-    reason = res.stderr.strip().splitlines()[-1] if res.stderr.strip() else f"exit {res.returncode}"
+    lines = res.stderr.strip().splitlines()
+    reason = lines[-1].removeprefix("fatal: ") if lines else f"exit {res.returncode}"
     raise GitError(f"git rev-parse {rev!r}: {reason}", returncode=res.returncode, stderr=res.stderr)
 
 
