@@ -4,21 +4,16 @@ fatal error saying what failed. Each ends in one line, never a traceback."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bmz_collection.core import limits
 
-from .gitrepos import Central, git_env, make_central
-
-__all__ = ["git_env"]
-pytestmark = pytest.mark.usefixtures("git_env")
+from .gitrepos import Central
 
 
 @pytest.fixture
-def central(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Central:
-    central = make_central(tmp_path, capsys)
+def central(central: Central) -> Central:
+    """conftest's new central repository, with its first commit."""
     central.commit("init")
     return central
 
