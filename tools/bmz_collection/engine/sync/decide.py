@@ -10,7 +10,7 @@ from bmz_collection.engine.sync.evaluate import evaluate
 from bmz_collection.engine.sync.model import PartnerResult, Status
 from bmz_collection.engine.sync.plan import Work
 from bmz_collection.engine.validate import CollectionResult
-from bmz_collection.io.git.objects import commit_subjects, has_commit, is_ancestor
+from bmz_collection.io.git.objects import ShortRead, commit_subjects, has_commit, is_ancestor
 from bmz_collection.io.git.process import GitTimeout
 
 
@@ -41,8 +41,13 @@ def decide(
         res.status = Status.HELD_BACK
         res.reasons.append(fetch_reason(w, fetch_error))
     elif head is not None and head != old_pin:
-        candidate = evaluate(w.git_dir, head, p, validate=True)
-        if candidate.ok:
+        try:
+            candidate = evaluate(w.git_dir, head, p, validate=True)
+        except ShortRead as exc:  # what was read is not the commit: as if the fetch failed
+            candidate = None
+            res.status = Status.HELD_BACK
+            res.reasons.append(f"cannot read the new head {head[:7]}: {exc}")
+        if candidate is not None and candidate.ok:
             res.status = Status.UPDATED
             res.pin = head
             adopt(res, candidate)
@@ -52,10 +57,11 @@ def decide(
             if not res.forced:
                 res.subjects = commit_subjects(w.git_dir, old_pin, head)
             return res
-        res.status = Status.HELD_BACK
-        res.findings = candidate.findings
-        errors = [f for f in candidate.findings if f.is_error]
-        res.reasons.append(f"new head {head[:7]} has {len(errors)} error(s)")
+        if candidate is not None:
+            res.status = Status.HELD_BACK
+            res.findings = candidate.findings
+            errors = [f for f in candidate.findings if f.is_error]
+            res.reasons.append(f"new head {head[:7]} has {len(errors)} error(s)")
     # current, or held back: what the pin gives
     cached = cache.get(p, old_pin) if cache is not None else None
     if cached is not None:

@@ -9,6 +9,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from bmz_collection.core import limits
 from bmz_collection.core.tree import Kind
@@ -42,6 +43,22 @@ def commit_subjects(git_dir: Path, old: str, new: str, limit: int | None = None)
     count = limits.MAX_COMMIT_SUBJECTS if limit is None else limit
     res = git.run("log", f"--max-count={count}", "--format=%h %s", f"{old}..{new}", check=False)
     return res.text.splitlines() if res.returncode == 0 else []
+
+
+class ShortRead(GitError):
+    """``git cat-file`` ended in the middle of an answer (killed by the timer, or dead): what
+    was read is not the object, so the caller must not use it (for sync: a fetch failure)."""
+
+
+def _read_exactly(stream: IO[bytes], size: int, obj: str) -> bytes:
+    """``size`` bytes and the newline after them, or ShortRead: ``read(size)`` returns less
+    when the process ends mid-object, and a truncated YAML file can still parse."""
+    data = stream.read(size + 1)
+    if len(data) != size + 1 or data[-1:] != b"\n":
+        raise ShortRead(
+            f"git cat-file stopped after {max(len(data) - 1, 0)} of {size} bytes of {obj!r}"
+        )
+    return data[:size]
 
 
 class GitTree:
@@ -102,21 +119,18 @@ class GitTree:
             proc.stdin.flush()
             header = proc.stdout.readline().decode("utf-8", "surrogateescape")
             if not header.endswith("\n"):
-                raise OSError(f"git cat-file stopped answering at {obj!r}")
+                raise ShortRead(f"git cat-file stopped answering at {obj!r}")
             words = header.split()
             if len(words) == 2 and words[1] == "missing":
                 return "missing", None
             if len(words) == 2 and words[0] in ("symlink", "dangling", "loop", "notdir"):
-                size = int(words[1])
-                proc.stdout.read(size + 1)
+                _read_exactly(proc.stdout, int(words[1]), obj)
                 return words[0], None
             if len(words) != 3:
                 raise OSError(f"git cat-file: unexpected answer {header.strip()!r}")
             kind, size = words[1], int(words[2])
             if command == "contents":
-                data = proc.stdout.read(size)
-                proc.stdout.read(1)
-                return kind, data
+                return kind, _read_exactly(proc.stdout, size, obj)
             return kind, str(size).encode()
         except BaseException:
             self.close()

@@ -1,0 +1,99 @@
+"""Git failing under `bmz sync`: a `git cat-file` that dies in the middle of a blob, and a
+user's git environment (config injected through the environment, a hook's index, a global
+``url.<base>.insteadOf``). Each runs a real `bmz sync` process against local repositories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .gitrepos import Central, collection_yaml, entry, git, git_env, make_central, make_partner
+
+__all__ = ["git_env"]
+pytestmark = pytest.mark.usefixtures("git_env")
+
+TRUNCATOR = """
+import os, subprocess, sys
+real, args = sys.argv[1], sys.argv[2:]
+if "--batch-command" not in args:
+    os.execv(real, [real, *args])
+git = subprocess.Popen([real, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+out = sys.stdout.buffer
+for line in sys.stdin.buffer:
+    git.stdin.write(line)
+    git.stdin.flush()
+    header = git.stdout.readline()
+    out.write(header)
+    words = header.split()
+    if line.startswith(b"contents") and len(words) == 3:
+        size = int(words[2])
+        data = git.stdout.read(size + 1)
+        if size > 4000:  # the big blob: dies after all but its last 2000 bytes
+            out.write(data[: size - 2000])
+            out.flush()
+            os._exit(0)
+        out.write(data)
+    out.flush()
+"""
+
+
+def git_on_path(tmp_path: Path, script: str) -> dict[str, str]:
+    """An environment whose ``git`` is ``script`` (Python) wrapped around the real git."""
+    real = shutil.which("git")
+    assert real is not None
+    folder = tmp_path / "fakebin"
+    folder.mkdir()
+    (folder / "wrapper.py").write_text(script)
+    wrapper = folder / "git"
+    wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} {folder / "wrapper.py"} {real} "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+
+
+def bmz(root: Path, *argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bmz_collection", *argv],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def pin_of(central: Central, pid: str) -> str:
+    return git(central.root, "rev-parse", f":partners/{pid}")
+
+
+def test_cat_file_dying_mid_blob_holds_the_partner_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The new head's collection ends in a long comment: cut anywhere in it, the YAML still
+    parses and is valid, so only the length check tells that it is not the file."""
+    central = make_central(tmp_path, capsys)
+    alpha = make_partner(tmp_path, "alpha")
+    assert central.add(alpha)[0] == 0
+    central.commit("alpha")
+    old_pin = pin_of(central, "alpha")
+    text = collection_yaml("alpha", [entry("alpha-app-0"), entry("alpha-late")])
+    alpha.write("collection.yaml", text + "# " + "x" * 6000 + "\n")
+    alpha.commit()
+    env = git_on_path(tmp_path, TRUNCATOR)
+    code, out, err = bmz(central.root, "sync", "--allow-local", env=env)
+    assert code == 1, out + err
+    assert "git cat-file stopped after" in out + err
+    assert pin_of(central, "alpha") == old_pin
+    assert b"alpha-late" not in central.collection
+    # nothing of the truncated read was cached: an honest git adopts the head
+    code, out, err = bmz(central.root, "sync", "--allow-local")
+    assert code == 0, out + err
+    assert pin_of(central, "alpha") == alpha.head()
+    assert b"alpha-late" in central.collection
