@@ -8,6 +8,7 @@ import errno
 import glob
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -24,20 +25,39 @@ def _temp_prefix(path: Path, pid: int | str) -> str:
     return f"{TEMP_PREFIX}{path.name[:64]}.{pid}."
 
 
+def _owner(name: str) -> int | None:
+    """The pid in a temporary file's name (``.bmz-tmp-<name>.<pid>.<random>``), if any."""
+    if not name.startswith(TEMP_PREFIX):
+        return None
+    parts = name.rsplit(".", 2)
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+
+
+def remove_orphaned_temp_files(folder: Path, pattern: str = TEMP_PREFIX + "*") -> None:
+    """Temporary files in ``folder`` whose writer is gone (killed before its rename). A file
+    whose writer still runs (a ``bmz format`` takes no lock) is left alone, and so is one
+    without a pid in its name: only its writer knows whether it is still being written."""
+    for stale in folder.glob(pattern):
+        pid = _owner(stale.name)
+        if pid is not None and pid != os.getpid() and not alive(pid):
+            with contextlib.suppress(OSError):
+                if stale.is_file():
+                    stale.unlink()
+
+
 def _remove_stale_temp_files(path: Path) -> None:
     """Temporary files for ``path`` left by writers that were killed before their rename
     (their process is gone): the next write of the same file removes them, so a killed
     ``bmz format`` leaves nothing behind once the file has been formatted again."""
-    base = _temp_prefix(path, "")[:-1]
-    for stale in path.parent.glob(glob.escape(base) + "*"):
-        pid = stale.name[len(base) :].split(".", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+    remove_orphaned_temp_files(path.parent, glob.escape(_temp_prefix(path, "")[:-1]) + "*")
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` may still rename its temporary file (a zombie cannot)."""
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` may still rename its temporary file (a zombie cannot).
+    Portable: on Windows ``os.kill(pid, 0)`` would terminate the process it probes, so the
+    process is asked for its exit code instead."""
+    if sys.platform == "win32":
+        return _alive_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -49,6 +69,24 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return True
     return state != "Z"
+
+
+if sys.platform == "win32":
+
+    def _alive_windows(pid: int) -> bool:
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
+        try:
+            code = ctypes.c_ulong()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
 
 
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:

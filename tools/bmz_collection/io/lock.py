@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bmz_collection.core.errors import FatalError
-from bmz_collection.io.fsio import TEMP_PREFIX
+from bmz_collection.io.fsio import remove_orphaned_temp_files
 
 LOCK_NAME = "bmz-sync.lock"
 """In the repository's common git directory: shared by its worktrees, never committed."""
@@ -38,9 +38,6 @@ def exclusive(git_common_dir: Path) -> Iterator[None]:
 
 
 def clean_stale_temp_files(folder: Path) -> None:
-    """Temporary files of a writer killed mid-write. Call it only inside ``exclusive``: then
-    no other writer of this repository is alive, so none of them is in use."""
-    for stale in folder.glob(TEMP_PREFIX + "*"):
-        with contextlib.suppress(OSError):
-            if stale.is_file():
-                stale.unlink()
+    """Temporary files of writers killed mid-write. Not every writer takes this lock (``bmz
+    format`` does not), so only files whose writer is gone are removed (``fsio``)."""
+    remove_orphaned_temp_files(folder)
