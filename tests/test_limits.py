@@ -95,3 +95,22 @@ def test_sync_reads_its_bounds_from_limits(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(limits, "DEFAULT_TIMEOUT", 5.0)
     assert (Options().timeout, Options().jobs) == (7.0, 3)
     assert Git().timeout == 5.0
+
+
+def test_a_partner_file_between_the_old_bounds_is_refused_by_validate_as_by_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sync refuses partner files over MAX_BLOB (read from git objects); the hook used to take
+    them up to MAX_BYTES. Both bounds lowered so the file is small; the central collection
+    (generated, read only from disk) keeps the loader's bound."""
+    monkeypatch.setattr(limits, "MAX_BLOB", 200)
+    monkeypatch.setattr(limits, "MAX_BYTES", 100_000)
+    rdf = tmp_path / "rdf.yaml"
+    rdf.write_text(
+        "format_version: 0.2.3\ntype: application\nname: n\ndescription: " + "d" * 300 + "\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    assert validate_paths([rdf], fmt="text", strict=False, out=out, err=None) == 1
+    assert "over the limit of 200 for a partner file" in out.getvalue()
+    assert "[yaml-too-large]" in out.getvalue()

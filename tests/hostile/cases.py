@@ -376,11 +376,12 @@ CASES: tuple[Case, ...] = (
     Case(
         "over-the-partner-blob-limit",
         {C: over_blob_limit},
-        OK,
+        E(1, "yaml-too-large"),
         OK,
         E(HELD, "collection-file-unreadable"),
         "a valid 9 MB collection: the loader takes files up to 64 MB (the central collection of "
-        "50k resources is ~23 MB), but a partner file over 8 MB is hostile (real ones < 120 kB)",
+        "50k resources is ~23 MB), but a partner file over 8 MB is hostile (real ones < 120 kB): "
+        "validate refuses it as sync does (the hook predicts the catalogue)",
     ),
     # --- tags
     Case(

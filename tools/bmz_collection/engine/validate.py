@@ -217,9 +217,17 @@ def check_file(file: Located) -> FileResult:
 
     display = str(file.path)
     try:
-        doc = load_mapping(read(file), display)
+        raw = read(file)
+        doc = load_mapping(raw, display)
     except LoadError as exc:
         return FileResult(display, [exc.finding], False)
+    if len(raw) > limits.MAX_BLOB and detect_kind(doc.data) is not Kind.CENTRAL:
+        # sync reads partner files up to MAX_BLOB: the hook must refuse what it refuses
+        message = (
+            f"file is {len(raw)} bytes, over the limit of {limits.MAX_BLOB} for a partner "
+            "file (the catalogue would hold the partner back)"
+        )
+        return FileResult(display, [Finding(display, Severity.ERROR, "yaml-too-large", message)])
     return FileResult(display, check_document(doc, file.relpath, FileTree(file.root)))
 
 

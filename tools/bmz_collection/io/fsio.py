@@ -167,7 +167,9 @@ def find_repo_root(start: Path) -> Path:
 
 
 class FileTree:
-    """A repository on disk. Symlinks are followed only while they stay inside the root."""
+    """A repository on disk. Symlinks are followed only while they stay inside the root.
+    Files read through it are those a collection references: partner files, bounded by
+    ``limits.MAX_BLOB`` as sync bounds them in git objects."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
@@ -192,4 +194,4 @@ class FileTree:
         real = self._real(relpath)
         if real is None:
             raise PermissionError(f"{relpath} leads outside the repository")
-        return read_bounded(real)
+        return read_bounded(real, limits.MAX_BLOB)  # a file a collection references
