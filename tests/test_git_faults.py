@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from .gitrepos import Central, collection_yaml, entry, git, git_env, make_central, make_partner
+from .gitrepos import Central, collection_yaml, entry, git, make_central, make_partner
 
-__all__ = ["git_env"]
 pytestmark = pytest.mark.usefixtures("git_env")
 
 TRUNCATOR = """

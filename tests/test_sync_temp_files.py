@@ -12,9 +12,8 @@ import pytest
 
 from bmz_collection.io import fsio
 
-from .gitrepos import entry, git_env, make_central, make_partner
+from .gitrepos import entry, make_central, make_partner
 
-__all__ = ["git_env"]
 pytestmark = pytest.mark.usefixtures("git_env")
 
 
