@@ -41,7 +41,8 @@ def test_project_hooks_cover_the_same_names_as_the_published_ones() -> None:
 
     root = Path(__file__).resolve().parents[1]
     config = YAML(typ="safe").load((root / ".pre-commit-config.yaml").read_text())
-    hooks = config["repos"][0]["hooks"]
-    assert {h["id"] for h in hooks} == {"bmz-validate", "bmz-format"}
-    names = RDF_FILES_REGEX.removeprefix("(^|/)")
-    assert all(h["files"] == "^examples/(.*/)?" + names for h in hooks)
+    hooks = {h["id"]: h for h in config["repos"][0]["hooks"]}
+    assert set(hooks) == {"bmz-check-collection", "bmz-validate", "bmz-format"}
+    names = RDF_FILES_REGEX.removeprefix("(^|/)").removesuffix("$")
+    for hook in ("bmz-validate", "bmz-format"):  # the catalogue's file, and the examples
+        assert hooks[hook]["files"] == "^(collection\\.yaml|examples/(.*/)?" + names + ")$"

@@ -284,14 +284,14 @@ def test_the_central_registry_cannot_leave_partners(central: Central) -> None:
 def test_an_interrupted_add_is_rolled_back(
     central: Central, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bmz_collection.engine import partners
+    from bmz_collection.engine.sync import membership
 
     before = snapshot(central)
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(partners, "evaluate", interrupted)
+    monkeypatch.setattr(membership, "evaluate", interrupted)
     code, _, err = central.add(make_partner(tmp_path, "alpha"))
     assert code == 130
     assert "interrupted" in err

@@ -370,21 +370,24 @@ def test_a_fresh_clone_needs_its_submodules(central: Central, tmp_path: Path) ->
     assert central.bmz("sync", "--no-fetch", "--check", "--repo", str(clone))[0] == 0
 
 
-def test_a_registered_partner_without_submodule_is_held_back(
+def test_a_registered_partner_that_cannot_be_cloned_stays_pending(
     central: Central, tmp_path: Path
 ) -> None:
     add_partners(central, tmp_path, "alpha")
     path = central.root / "collection.yaml"
     head, gen = central_mod.split(central.collection)
+    ghost = tmp_path / "remotes" / "ghost"  # no repository there
     head = head.replace(
         b"  partners:\n",
-        b"  partners:\n    - id: ghost\n      repository: https://example.org/ghost.git\n"
+        b"  partners:\n    - id: ghost\n      repository: " + str(ghost).encode() + b"\n"
         b"      branch: main\n      collection_file_name: collection.yaml\n",
     )
     path.write_bytes(head + central_mod.MARKER.encode() + b"\n" + (gen or b""))
-    code, out, _ = central.sync()
+    code, out, err = central.sync()
     assert code == 1
-    assert "partners/ghost is registered but is not a submodule" in out
+    assert f"partners/ghost: pending: not added: cannot clone {ghost} (branch 'main')" in out
+    assert "1 pending" in err
+    assert not (central.root / "partners" / "ghost").exists()
 
 
 def test_the_render_cache_is_only_a_shortcut(central: Central, tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ Manage the partners of a central repository.
                  partners' resources carrying one of its tags), and who reviews its pin.
   init DIR       scaffold a new partner repository (see `bmz partner init --help`).
 
+The registry (config.partners) is the truth: `add` and `remove` are conveniences that edit it
+and reconcile at once; editing the registry and running `bmz sync` does the same.
 Only https:// URLs are accepted; local paths and file:// URLs need --allow-local.
 Exit codes: 0 done, 1 the partner's collection has errors (nothing changed; `show`: its page
 details have errors), 2 usage or fatal.
@@ -32,10 +34,11 @@ details have errors), 2 usage or fatal.
 
 ADD_HELP = """\
 Add the partner's repository as the submodule partners/ID, following BRANCH (recorded in
-.gitmodules). The partner's collection file is validated at the head of that branch; only if it
-has no errors is the partner registered in collection.yaml (config.partners) and the merged
-part regenerated. On any failure (errors in the collection, a fetch that fails, Ctrl-C)
-everything is rolled back. The changes are staged; nothing is committed.
+.gitmodules, with `update = none`: clones of the central repository and hook installs do not
+fetch it; `bmz sync` does). The partner's collection file is validated at the head of that
+branch; only if it has no errors is the partner registered in collection.yaml
+(config.partners) and the merged part regenerated. On any failure (errors in the collection,
+a fetch that fails, Ctrl-C) everything is rolled back. The changes are staged; nothing is committed.
 
 Only https:// URLs are accepted; local paths and file:// URLs need --allow-local.
 Exit codes: 0 added, 1 the partner's collection has errors (nothing changed), 2 usage or fatal.
@@ -146,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_add(args: argparse.Namespace) -> int:
-    from bmz_collection.engine.partners import Rejected, add_partner
+    from bmz_collection.engine.partners import add_partner
+    from bmz_collection.engine.sync.membership import Rejected
     from bmz_collection.io.git.process import GitError
 
     try:

@@ -12,12 +12,19 @@ has no errors, and regenerate the merged part of collection.yaml in place from t
 A partner whose new head is broken, or whose fetch fails, keeps its pin and its entries.
 Changes are staged (gitlinks and collection.yaml); nothing is committed.
 
+The registry (config.partners in collection.yaml) decides: a registered partner without a
+submodule is added (only when its collection validates; otherwise it stays "pending", with no
+entries), a submodule no longer registered is removed, and a changed URL or branch is applied.
+Partner submodules are marked `update = none`, so clones and hook installs fetch no partner.
+
 The generated section of .github/CODEOWNERS asks each partner's maintainers (their
 `github_user` in the partner's collection) to review the partner's pin bumps; the rest of that
 file is yours and stays as it is. The section is added when a partner has maintainers.
 
 --check writes nothing: it compares collection.yaml and the CODEOWNERS section with what the
-pins in the index give (CI and the `bmz-check-collection` hook use `bmz sync --no-fetch --check`).
+pins in the index give (CI and the `bmz-check-collection` hook use `bmz sync --no-fetch --check`),
+and fails on a submodule the registry does not list or a URL or branch that differs from it;
+a pending partner is not an error.
 
 --summary FILE writes Markdown for a pull request body (`-`: stdout, the text report then goes
 to stderr): totals, each partner's old and new commit with a GitHub compare link, its commits,
@@ -25,7 +32,8 @@ the resources added, removed and changed (with the changed fields), partners hel
 their errors. `bmz diff` writes the same for any two states of the repository.
 
 Exit codes: 0 all partners current (--check: collection.yaml matches the pins), 1 a partner
-held back (--check: collection.yaml differs), 2 usage or fatal error.
+held back or its add failed (--check: collection.yaml differs, or a registry conflict), 2 usage
+or fatal error.
 """
 
 

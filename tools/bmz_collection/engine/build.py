@@ -190,16 +190,18 @@ def build(start: Path) -> Build:
 
     repo = Repo.discover(start)
     _, cf = load_central(repo)
-    work, notes = plan(repo, cf.registry, set())
+    work, orphans = plan(repo, cf.registry, set())
+    notes = [f"{o.path} is a submodule but not in the registry; left out" for o in orphans]
     jobs: list[_Job] = []
     for w in work:
         p = w.partner
         if w.old_pin is None:
-            notes.append(f"{p.path} is registered but not a submodule; left out")
+            notes.append(f"{p.path} is pending (registered, not added yet); left out")
             continue
         if not w.git_dir.exists():
             raise FatalError(
-                f"{p.path} is not initialised: run `git submodule update --init {p.path}`"
+                f"{p.path} is not initialised: run "
+                f"`git submodule update --init --checkout {p.path}`"
             )
         jobs.append(_Job(p, w.git_dir, w.old_pin))
     partners: list[PartnerFeed] = []

@@ -22,7 +22,10 @@ CURRENT = "current"
 ADDED = "added"
 """Registered in the newer state only (``bmz diff``)."""
 REMOVED = "removed"
-"""Registered in the older state only (``bmz diff``)."""
+"""Registered in the older state only (``bmz diff``), or a submodule the registry no longer
+lists (removed by a sync)."""
+PENDING = "pending"
+"""Registered, but not added as a submodule (yet): no entries."""
 
 
 @dataclass
@@ -105,6 +108,8 @@ class PartnerChange:
     errors: list[Finding] = field(default_factory=list)
     error_commit: str | None = None
     """The partner commit the errors were found at (the refused head)."""
+    registry: list[tuple[str, str, str]] = field(default_factory=list)
+    """(field, old, new): the submodule's URL or branch, set as the registry says."""
     reviewers: list[str] | None = None
     """Who ``.github/CODEOWNERS`` asks to review this partner's pin (None: not known)."""
     notes: list[str] = field(default_factory=list)
@@ -115,7 +120,7 @@ class PartnerChange:
 
     @property
     def shown(self) -> bool:
-        return self.status != CURRENT or not self.changes.empty
+        return self.status != CURRENT or not self.changes.empty or bool(self.registry)
 
 
 @dataclass
@@ -160,12 +165,17 @@ def from_sync(result: SyncResult, title: str = "bmz sync") -> Summary:
             changes=changes.get(r.id, ResourceChanges()),
             reviewers=list(owners.users) if owners is not None else None,
             notes=owners.notes() if owners is not None and r.changed else [],
+            registry=list(r.registry_changes),
         )
-        if r.status.value == HELD_BACK:
+        if r.status.value == HELD_BACK or r.tried:
             p.reasons = list(r.reasons)
             p.errors = [f for f in r.findings if f.is_error]
             p.error_commit = r.head if r.head and r.head != r.pin else r.pin
         partners.append(p)
+    for gone in result.removed:  # a submodule no longer registered
+        known.add(gone.id)
+        ch = changes.get(gone.id, ResourceChanges())
+        partners.append(PartnerChange(gone.id, REMOVED, gone.pin, None, changes=ch))
     for pid, ch in sorted(changes.items()):
         if pid not in known:  # in the old file only: no longer registered
             partners.append(PartnerChange(pid, REMOVED, None, None, changes=ch))

@@ -1,5 +1,6 @@
-"""The partners of a central repository, kept in step with its submodules: the ``partner
-add`` transaction (validated first, rolled back on any failure or interruption), ``remove``,
+"""The partners of a central repository, kept in step with its submodules: ``partner add``
+(the registry entry, and the one add transaction of ``engine.sync.membership`` that ``bmz
+sync`` uses too: validated first, rolled back on any failure or interruption), ``remove``,
 and the data ``list`` and ``show`` print.
 
 Both transactions hold the repository lock that ``bmz sync`` holds, and regenerate the merged
@@ -8,89 +9,22 @@ file and the CODEOWNERS section with the sync engine's own code.
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bmz_collection.core import central, codeowners, policy
 from bmz_collection.core.errors import FatalError
-from bmz_collection.core.findings import Finding
 from bmz_collection.engine.sync import (
     MissingCommit,
     evaluate,
     load_central,
+    membership,
     regenerate,
     review_routing,
 )
 from bmz_collection.engine.sync.render import renderer
 from bmz_collection.io import codeowners_file, fsio, lock
-from bmz_collection.io.git.objects import resolve_commit
-from bmz_collection.io.git.repo import IndexEntry, Repo
-
-
-class Rejected(Exception):
-    """The partner's collection has errors at the head of its branch: nothing was added."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        super().__init__("the partner's collection has errors")
-        self.findings = findings
-
-
-@dataclass
-class Snapshot:
-    """Everything ``partner add`` may touch, to put back exactly on failure."""
-
-    path: str
-    module_dir: Path
-    gitmodules: bytes | None
-    index: dict[str, IndexEntry | None]
-    collection: bytes
-    path_existed: bool
-    codeowners: bytes | None
-
-    @classmethod
-    def take(cls, repo: Repo, path: str, module_dir: Path) -> Snapshot:
-        gm = repo.root / ".gitmodules"
-        co = repo.root / codeowners.PATH
-        return cls(
-            path=path,
-            module_dir=module_dir,
-            gitmodules=gm.read_bytes() if gm.exists() else None,
-            index={
-                p: repo.index_entry(p) for p in (".gitmodules", central.FILE_NAME, codeowners.PATH)
-            },
-            collection=(repo.root / central.FILE_NAME).read_bytes(),
-            path_existed=(repo.root / path).exists(),
-            codeowners=co.read_bytes() if co.exists() else None,
-        )
-
-    def restore(self, repo: Repo) -> None:
-        root = repo.root
-        if not self.path_existed:
-            shutil.rmtree(root / self.path, ignore_errors=True)
-        shutil.rmtree(self.module_dir, ignore_errors=True)
-        gm = root / ".gitmodules"
-        if self.gitmodules is None:
-            with contextlib.suppress(FileNotFoundError):
-                gm.unlink()
-        elif not gm.exists() or gm.read_bytes() != self.gitmodules:
-            fsio.atomic_write(gm, self.gitmodules)
-        if (root / central.FILE_NAME).read_bytes() != self.collection:
-            fsio.atomic_write(root / central.FILE_NAME, self.collection)
-        co = root / codeowners.PATH
-        if self.codeowners is None:
-            with contextlib.suppress(FileNotFoundError):
-                co.unlink()
-        elif not co.exists() or co.read_bytes() != self.codeowners:
-            fsio.atomic_write(co, self.codeowners)
-        gone = [self.path] + [p for p, e in self.index.items() if e is None]
-        repo.git.run("update-index", "--force-remove", "--", *gone, check=False)
-        keep = [e for e in self.index.values() if e is not None]
-        if keep:
-            repo.update_index(keep)
-        repo.git.run("config", "--remove-section", f"submodule.{self.path}", check=False)
+from bmz_collection.io.git.repo import Repo
 
 
 def add_partner(
@@ -115,44 +49,9 @@ def add_partner(
         if any(p.id == pid for p in cf.registry):
             raise FatalError(f"partner {pid!r} is already registered in {central.FILE_NAME}")
         partner = central.Partner(pid, url, branch, collection_file)
-        path = partner.path
-        module_dir = repo.module_dir(path)
-        target = repo.root / path
-        if target.is_symlink() or (
-            target.exists() and (not target.is_dir() or any(target.iterdir()))
-        ):
-            raise FatalError(f"{path} already exists; remove it first")
-        if repo.index_entries(path):
-            raise FatalError(
-                f"{path} is already in the index (`bmz partner remove {pid}` cleans up)"
-            )
-        modules = repo.gitmodules()
-        if path in modules or any(cfg.get("path") == path for cfg in modules.values()):
-            raise FatalError(
-                f".gitmodules already has {path} (`bmz partner remove {pid}` cleans up)"
-            )
-        if module_dir.exists():
-            raise FatalError(f"{module_dir} already exists (`bmz partner remove {pid}` cleans up)")
-        snapshot = Snapshot.take(repo, path, module_dir)
-        try:
-            repo.git.run(
-                "submodule",
-                "add",
-                "--quiet",
-                "--branch",
-                branch,
-                "--name",
-                path,
-                "--",
-                url,
-                path,
-                timeout=timeout,
-                what="git submodule add",
-            )
-            head = resolve_commit(module_dir, "HEAD")
-            result = evaluate(module_dir, head, partner, validate=True)
-            if not result.ok:
-                raise Rejected(result.findings)
+        membership.check_free(repo, partner)
+        with membership.transaction(repo, partner):
+            head, _ = membership.attach(repo, partner, timeout=timeout)
             new_head = central.add_partner(cf.head, partner)
             after, results = regenerate(repo, new_head)
             co_before, co_after, _ = review_routing(repo, results)
@@ -162,9 +61,6 @@ def add_partner(
                 codeowners_file.write(repo.root, co_after)
                 stage.append(codeowners.PATH)
             repo.update_index([], stage)
-        except BaseException:
-            snapshot.restore(repo)
-            raise
     mine = next(r for r in results if r.id == pid)
     return head, len(mine.entries)
 
@@ -178,11 +74,8 @@ def remove_partner(start: Path, pid: str) -> None:
         before, cf = load_central(repo)
         registered = any(p.id == pid for p in cf.registry)
         path = f"{central.PARTNERS_DIR}/{pid}"
-        modules = repo.gitmodules()
-        name = next((n for n, cfg in modules.items() if cfg.get("path") == path), None)
-        module_dir = repo.module_dir(name or path)
-        in_index = bool(repo.index_entries(path))
-        if not (registered or name or in_index or module_dir.exists()):
+        known = path in membership.submodules(repo) or repo.module_dir(path).exists()
+        if not (registered or known):
             raise FatalError(f"unknown partner {pid!r}")
         new_head = central.remove_partner(cf.head, pid) if registered else cf.head
         after, results = regenerate(repo, new_head)
@@ -193,22 +86,8 @@ def remove_partner(start: Path, pid: str) -> None:
         if co_after is not None and co_after != co_before:
             codeowners_file.write(repo.root, co_after)
             stage.append(codeowners.PATH)
-        gone = [path] if in_index else []
-        gm = repo.root / ".gitmodules"
-        if name is not None:
-            repo.git.run("config", "--file", ".gitmodules", "--remove-section", f"submodule.{name}")
-            left = repo.git.run("config", "--file", ".gitmodules", "--list", check=False).text
-            if left.strip():
-                stage.append(".gitmodules")
-            else:
-                gm.unlink()
-                gone.append(".gitmodules")
-        if gone:
-            repo.remove_from_index(gone)
+        stage += membership.detach(repo, path)
         repo.update_index([], stage)
-        repo.git.run("config", "--remove-section", f"submodule.{name or path}", check=False)
-        shutil.rmtree(repo.root / path, ignore_errors=True)
-        shutil.rmtree(module_dir, ignore_errors=True)
 
 
 def list_partners(start: Path) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from bmz_collection.engine.changes import (
     ADDED,
     CURRENT,
     HELD_BACK,
+    PENDING,
     REMOVED,
     UPDATED,
     PartnerChange,
@@ -105,6 +106,8 @@ def _heading(p: PartnerChange) -> str:
     if p.status == REMOVED:
         at = f" (was at {code(_short(p.old))})" if p.old else ""
         return f"### {name}: partner removed{at}"
+    if p.status == PENDING:
+        return f"### {name}: pending (registered, not added yet)"
     if p.status == CURRENT:
         return f"### {name} at {code(_short(p.new))}: regenerated"
     forced = " (force-pushed)" if p.forced else ""
@@ -131,8 +134,14 @@ def _partner_section(p: PartnerChange, compact: bool) -> list[str]:
         link = compare_url(p.url, p.old, p.new)
         if link:
             out += [f"[Compare {_short(p.old)}...{_short(p.new)} on GitHub]({link})", ""]
-    if p.status == HELD_BACK:
+    if p.status in (HELD_BACK, PENDING):
         out += [f"- {plain(reason)}" for reason in p.reasons]
+        out.append("")
+    if p.registry:
+        out += [
+            f"- {plain(key)} set as the registry says: {code(old)} → {code(new)}"
+            for key, old, new in p.registry
+        ]
         out.append("")
     if p.subjects and not compact:
         out.append("**Commits** (newest first):")
@@ -191,6 +200,7 @@ def _errors(p: PartnerChange, compact: bool) -> list[str]:
 def _totals(s: Summary) -> list[str]:
     if s.sync:
         parts = [(UPDATED, s.count(UPDATED)), (HELD_BACK, s.count(HELD_BACK))]
+        parts += [(k, s.count(k)) for k in (ADDED, REMOVED, PENDING) if s.count(k)]
         parts.append((CURRENT, s.count(CURRENT)))
     else:
         parts = [(UPDATED, s.count(UPDATED))]
@@ -221,14 +231,20 @@ def _table(partners: Sequence[PartnerChange]) -> list[str]:
                 notes.append(f"[compare]({link})")
         if p.forced:
             notes.append("force-pushed")
-        if p.status in (HELD_BACK, ADDED, REMOVED):
-            notes.append({HELD_BACK: "held back", ADDED: "new", REMOVED: "removed"}[p.status])
+        if p.status in (HELD_BACK, ADDED, REMOVED, PENDING):
+            notes.append(
+                {HELD_BACK: "held back", ADDED: "new", REMOVED: "removed", PENDING: "pending"}[
+                    p.status
+                ]
+            )
+        if p.registry:
+            notes.append(", ".join(f"{key} changed" for key, _, _ in p.registry))
         if p.status == CURRENT:
             notes.append("regenerated")
         ch = p.changes
         counts = (
             ("", "", "")
-            if p.status == HELD_BACK and ch.empty
+            if p.status in (HELD_BACK, PENDING) and ch.empty
             else (str(len(ch.added)), str(len(ch.removed)), str(len(ch.changed)))
         )
         rows.append(
@@ -239,7 +255,7 @@ def _table(partners: Sequence[PartnerChange]) -> list[str]:
 
 
 def _order(p: PartnerChange) -> tuple[int, str]:
-    rank = {UPDATED: 0, ADDED: 0, REMOVED: 0, HELD_BACK: 1, CURRENT: 2}
+    rank = {UPDATED: 0, ADDED: 0, REMOVED: 0, HELD_BACK: 1, PENDING: 1, CURRENT: 2}
     return rank.get(p.status, 3), p.id
 
 

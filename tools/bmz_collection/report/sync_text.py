@@ -7,6 +7,7 @@ from bmz_collection.core import codeowners
 from bmz_collection.core.central import FILE_NAME
 from bmz_collection.engine.changes import compare, resource_counts
 from bmz_collection.engine.sync import Status, SyncResult
+from bmz_collection.engine.sync.membership import GITMODULES
 
 
 def report_lines(result: SyncResult) -> list[str]:
@@ -31,6 +32,21 @@ def report_lines(result: SyncResult) -> list[str]:
             reasons = "; ".join(r.reasons)
             lines.append(f"{r.path}: held back at {_short(r.pin) or '(no pin)'}: {reasons}")
             lines.extend("  " + f.one_line() for f in r.findings if f.is_error)
+        elif r.status is Status.ADDED:
+            lines.append(f"{r.path}: added at {_short(r.pin)} ({len(r.ids)} resources)")
+        elif r.status is Status.PENDING:
+            lines.append(f"{r.path}: pending: {'; '.join(r.reasons)}")
+            lines.extend("  " + f.one_line() for f in r.findings if f.is_error)
+        if r.registry_changes and not result.check:
+            lines.extend(
+                f"{r.path}: {key} changed as the registry says: {old} -> {new}"
+                for key, old, new in r.registry_changes
+            )
+    if not result.check:
+        lines.extend(
+            f"{gone.path}: removed (not in the registry, config.partners)"
+            for gone in result.removed
+        )
     lines.extend(f"warning: {n}" for n in result.notes)
     lines.extend(result.review_notes)
     return lines
@@ -50,6 +66,8 @@ def check_lines(result: SyncResult) -> list[str]:
             "(a hand edit of the generated part, or a pin changed without regenerating); "
             "run `bmz sync --no-fetch` [sync-check]"
         )
+    if result.check:
+        lines.extend(conflict_lines(result))
     if result.check and not result.codeowners_current:
         at = codeowners.first_difference(result.codeowners_before, result.codeowners_after)
         lines.append(
@@ -58,6 +76,33 @@ def check_lines(result: SyncResult) -> list[str]:
             "changed without regenerating); run `bmz sync --no-fetch` [codeowners-check]"
         )
     return lines
+
+
+def conflict_lines(result: SyncResult) -> list[str]:
+    """``--check``: where ``.gitmodules`` and the index disagree with the registry."""
+    lines = []
+    for gone in result.removed:
+        lines.append(
+            f"{GITMODULES}:{_section_line(result, gone.path)}:1: error: {gone.path} is a "
+            "submodule but not in the registry (config.partners); register it, or run "
+            "`bmz sync` to remove it [registry-conflict]"
+        )
+    for r in result.partners:
+        for key, old, new in r.registry_changes:
+            lines.append(
+                f"{GITMODULES}:{_section_line(result, r.path)}:1: error: {r.path}: {key} "
+                f"{old} differs from the registry's {new} (config.partners); run `bmz sync` "
+                "to apply it [registry-conflict]"
+            )
+    return lines
+
+
+def _section_line(result: SyncResult, path: str) -> int:
+    """The line of the submodule's section in ``.gitmodules`` (1 when not found)."""
+    for number, line in enumerate(result.gitmodules.splitlines(), 1):
+        if line.strip() in (f'[submodule "{path}"]', f"path = {path}"):
+            return number
+    return 1
 
 
 def summary_line(result: SyncResult) -> str:
@@ -71,6 +116,13 @@ def summary_line(result: SyncResult) -> str:
         f"{FILE_NAME} {state}: {result.resources} resources from {n} partner(s); "
         f"{len(result.updated)} updated, {len(result.held_back)} held back"
     )
+    for count, word in (
+        (len(result.added), "added"),
+        (len(result.pending), "pending"),
+        (len(result.removed), "removed" if not result.check else "not registered"),
+    ):
+        if count:
+            line += f", {count} {word}"
     if result.check and not result.codeowners_current:
         line += f"; {codeowners.PATH} differs from what the pins give"
     elif result.wrote_codeowners:

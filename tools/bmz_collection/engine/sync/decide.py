@@ -31,11 +31,12 @@ def decide(
     p = w.partner
     res = PartnerResult(p, w.old_pin, w.old_pin, head, git_dir=w.git_dir)
     if w.old_pin is None:
-        res.status = Status.HELD_BACK
-        res.reasons.append(
-            f"{p.path} is registered but is not a submodule (use `bmz partner add {p.id}`)"
-        )
+        res.status = Status.PENDING
+        res.tried = w.add_error is not None
+        res.reasons.append(w.add_error or "registered, not added yet (`bmz sync` adds it)")
+        res.findings = list(w.add_findings)
         return res
+    res.registry_changes = w.registry_changes()
     old_pin = w.old_pin
     if fetch_error is not None:
         res.status = Status.HELD_BACK
@@ -62,6 +63,8 @@ def decide(
             res.findings = candidate.findings
             errors = [f for f in candidate.findings if f.is_error]
             res.reasons.append(f"new head {head[:7]} has {len(errors)} error(s)")
+    if w.added:
+        res.status = Status.ADDED
     # current, or held back: what the pin gives
     cached = cache.get(p, old_pin) if cache is not None else None
     if cached is not None:
@@ -79,7 +82,7 @@ def decide(
         res.status = Status.HELD_BACK
         res.reasons.append(f"the pinned commit {old_pin[:7]} itself has {len(pin_errors)} error(s)")
         res.findings = [*res.findings, *pin_errors]
-    elif res.status is Status.CURRENT:
+    elif res.status in (Status.CURRENT, Status.ADDED):
         res.findings = at_pin.findings
     return res
 

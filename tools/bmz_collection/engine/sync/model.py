@@ -31,6 +31,11 @@ class Status(str, enum.Enum):
     """Pin advanced to a new, valid head."""
     HELD_BACK = "held back"
     """Kept at its pin: the new head (or the fetch) failed; the reasons say why."""
+    ADDED = "added"
+    """Registered without a submodule; added in this run (its collection validated)."""
+    PENDING = "pending"
+    """Registered without a submodule, and not added in this run (no fetch, or the add
+    failed: the reasons say why); no entries."""
 
 
 @dataclass
@@ -65,6 +70,11 @@ class PartnerResult:
     """``<short> <subject>`` of the partner commits between the old and the new pin."""
     clean_pin: bool = True
     """The pin after the run resolves without errors (always, unless set by hand)."""
+    tried: bool = False
+    """Pending: its add was tried in this run and failed (the reasons say why)."""
+    registry_changes: list[tuple[str, str, str]] = field(default_factory=list)
+    """(field, old, new): the submodule's ``url`` or ``branch`` set to what the registry says
+    (with ``--check``: the differences found)."""
 
     @property
     def id(self) -> str:
@@ -90,6 +100,18 @@ class PartnerResult:
 
 
 @dataclass
+class Removed:
+    """A partner submodule that the registry no longer lists."""
+
+    path: str
+    pin: str | None
+
+    @property
+    def id(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass
 class SyncResult:
     partners: list[PartnerResult]
     before: bytes
@@ -106,10 +128,28 @@ class SyncResult:
     review_notes: list[str] = field(default_factory=list)
     """Maintainers who cannot be asked to review, partners without any: for the partners
     updated in this run, or all of them when the CODEOWNERS section changed."""
+    removed: list[Removed] = field(default_factory=list)
+    """Submodules no longer registered: removed by this run (with ``--check``: found)."""
+    gitmodules: str = ""
+    """``.gitmodules`` as the run found it (to point at a section)."""
 
     @property
     def held_back(self) -> list[PartnerResult]:
         return [p for p in self.partners if p.status is Status.HELD_BACK]
+
+    @property
+    def pending(self) -> list[PartnerResult]:
+        return [p for p in self.partners if p.status is Status.PENDING]
+
+    @property
+    def added(self) -> list[PartnerResult]:
+        return [p for p in self.partners if p.status is Status.ADDED]
+
+    @property
+    def conflicts(self) -> bool:
+        """``--check``: the submodules and the registry disagree (a submodule not registered,
+        a URL or branch that differs). Pending partners are not a conflict."""
+        return self.check and bool(self.removed or any(p.registry_changes for p in self.partners))
 
     @property
     def updated(self) -> list[PartnerResult]:
@@ -132,9 +172,9 @@ class SyncResult:
     @property
     def exit_code(self) -> int:
         if self.check:
-            current = self.up_to_date and self.codeowners_current
+            current = self.up_to_date and self.codeowners_current and not self.conflicts
             return 0 if current and not self.held_back else 1
-        return 1 if self.held_back else 0
+        return 1 if self.held_back or any(p.tried for p in self.pending) else 0
 
 
 @dataclass

@@ -1,14 +1,18 @@
 """What a run works on: the central file, and one work item per registered partner (its
-submodule's git directory, its current pin, whether this run may advance it)."""
+submodule's git directory, its current pin, whether this run may advance it), set against the
+submodules the repository has: the registry decides, so a submodule it does not list is to be
+removed, and a URL or branch that differs from it is to be changed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bmz_collection.core import central
 from bmz_collection.core.central import FILE_NAME, Partner
 from bmz_collection.core.errors import FatalError
+from bmz_collection.core.findings import Finding
+from bmz_collection.engine.sync.membership import Submodule, submodules
 from bmz_collection.io.git.repo import Repo
 
 
@@ -22,6 +26,28 @@ class Work:
     """The gitlink in the index; None: registered but not a submodule."""
     selected: bool
     """This run may fetch and advance it (``--partner``)."""
+    submodule: Submodule | None = None
+    """What ``.gitmodules`` and the index have at the partner's path."""
+    add_error: str | None = None
+    """Registered without a submodule: why this run could not add it."""
+    add_findings: list[Finding] = field(default_factory=list)
+    """The errors of its collection when that is why."""
+    added: bool = False
+    """Added as a submodule in this run (``old_pin`` is then its first pin)."""
+
+    def registry_changes(self) -> list[tuple[str, str, str]]:
+        """(field, as the submodule has it, as the registry says) for the URL and branch."""
+        sub = self.submodule
+        if sub is None or sub.name is None or self.old_pin is None or self.added:
+            return []
+        out = []
+        for key, have, want in (
+            ("url", sub.url, self.partner.url),
+            ("branch", sub.branch, self.partner.branch),
+        ):
+            if have != want:
+                out.append((key, have or "(none)", want))
+        return out
 
 
 def load_central(repo: Repo) -> tuple[bytes, central.CentralFile]:
@@ -36,28 +62,26 @@ def load_central(repo: Repo) -> tuple[bytes, central.CentralFile]:
     return raw, central.read(raw)
 
 
-def plan(repo: Repo, registry: list[Partner], selected: set[str]) -> tuple[list[Work], list[str]]:
+def plan(
+    repo: Repo, registry: list[Partner], selected: set[str]
+) -> tuple[list[Work], list[Submodule]]:
     """One work item per registered partner (all selected when ``selected`` is empty), and
-    notes on submodules the registry does not list."""
-    gitlinks = repo.gitlinks(central.PARTNERS_DIR + "/")
-    names = {cfg.get("path"): name for name, cfg in repo.gitmodules().items()}
-    notes: list[str] = []
+    the submodules under ``partners/`` that the registry does not list."""
+    subs = submodules(repo)
     registered = {p.path for p in registry}
-    for path in sorted(gitlinks):
-        if path not in registered:
-            notes.append(
-                f"{path} is a submodule but not in the registry (config.partners); ignored"
-            )
+    orphans = [sub for path, sub in sorted(subs.items()) if path not in registered]
     work = []
     for p in registry:
-        name = names.get(p.path) or p.path
+        sub = subs.get(p.path)
+        name = (sub.name if sub is not None else None) or p.path
         work.append(
             Work(
                 p,
                 name,
                 repo.module_dir(name),
-                gitlinks.get(p.path),
+                sub.pin if sub is not None else None,
                 not selected or p.id in selected,
+                sub,
             )
         )
-    return work, notes
+    return work, orphans

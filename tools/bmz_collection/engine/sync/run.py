@@ -21,9 +21,11 @@ from pathlib import Path
 from bmz_collection.core import central, codeowners, policy
 from bmz_collection.core.central import FILE_NAME
 from bmz_collection.core.errors import FatalError, UsageError
+from bmz_collection.engine.sync import membership
 from bmz_collection.engine.sync.cache import RenderCache
 from bmz_collection.engine.sync.decide import decide
-from bmz_collection.engine.sync.model import Options, PartnerResult, Status, SyncResult
+from bmz_collection.engine.sync.membership import GITMODULES, Submodule
+from bmz_collection.engine.sync.model import Options, PartnerResult, Removed, Status, SyncResult
 from bmz_collection.engine.sync.plan import Work, load_central, plan
 from bmz_collection.engine.sync.render import blocks, renderer, review_routing
 from bmz_collection.io import codeowners_file, fsio, lock
@@ -44,6 +46,7 @@ def _init_module(repo: Repo, w: Work, timeout: float) -> None:
             "submodule",
             "update",
             "--init",
+            "--checkout",  # partner submodules are `update = none`
             "--no-recommend-shallow",
             "--",
             w.partner.path,
@@ -71,7 +74,9 @@ def run_all(
 ) -> list[PartnerResult]:
     """Fetch in a thread pool; evaluate (CPU-bound Python) in this thread as fetches land."""
     results: dict[str, PartnerResult] = {}
-    to_fetch = [w for w in work if options.fetch and w.selected and w.old_pin is not None]
+    to_fetch = [
+        w for w in work if options.fetch and w.selected and w.old_pin is not None and not w.added
+    ]
     progress = options.progress
     if progress is not None:
         progress("fetching", 0, len(to_fetch))
@@ -104,8 +109,8 @@ def run_all(
         if w.partner.id not in evaluated:
             if not w.git_dir.exists() and w.old_pin is not None:
                 raise FatalError(
-                    f"{w.partner.path} is not initialised: run `git submodule update --init` "
-                    "(or `bmz sync` without --no-fetch and --check)"
+                    f"{w.partner.path} is not initialised: run `git submodule update --init "
+                    f"--checkout {w.partner.path}` (or `bmz sync` without --no-fetch and --check)"
                 )
             settle(w, None, None)
     return [results[w.partner.id] for w in work]
@@ -169,7 +174,10 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
         lock.clean_stale_temp_files(repo.root)
         lock.clean_stale_temp_files((repo.root / codeowners.PATH).parent)
     opts = dataclasses.replace(options, fetch=options.fetch and not options.check)
-    work, notes = plan(repo, registry, set(options.partners))
+    work, orphans = plan(repo, registry, set(options.partners))
+    notes: list[str] = []
+    if opts.fetch:
+        add_pending(repo, work, opts)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # loading allocates many small objects and frees none
     try:
@@ -191,7 +199,19 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
     )
     changed = {r.id for r in results if r.status is Status.UPDATED}
     out.review_notes = [n for pid, n in co_notes if pid in changed or co_before != co_after]
+    with contextlib.suppress(OSError):
+        out.gitmodules = (repo.root / GITMODULES).read_text(encoding="utf-8", errors="replace")
+    if not options.check:
+        for r in results:  # a URL or branch is applied once it was fetched from
+            if r.registry_changes and (r.head is None or r.status is Status.HELD_BACK):
+                wanted = ", ".join(f"{key} {new}" for key, _, new in r.registry_changes)
+                out.notes.append(
+                    f"{r.path}: the registry's {wanted} is not applied yet: a sync that "
+                    "fetches it from there applies it"
+                )
+                r.registry_changes = []
     if options.check:
+        out.removed = [Removed(o.path, o.pin) for o in orphans]
         return out
     if after != before:
         fsio.atomic_write(repo.root / FILE_NAME, after)
@@ -199,19 +219,75 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
     if co_after is not None and co_after != co_before:
         codeowners_file.write(repo.root, co_after)
         out.wrote_codeowners = True
+    out.removed = reconcile(repo, work, results, orphans)
     links = [
         IndexEntry(GITLINK, r.pin, r.path)
         for r in results
-        if r.pin is not None and r.pin != r.old_pin
+        if r.pin is not None and r.pin != r.old_pin and r.status is not Status.ADDED
     ]
     add: list[str] = []
     if links or out.wrote or out.wrote_codeowners:
         add = _to_stage(repo, {FILE_NAME: after, codeowners.PATH: co_after})
+    gitmodules = repo.root / GITMODULES
+    if gitmodules.exists():
+        add += _to_stage(repo, {GITMODULES: gitmodules.read_bytes()})
     repo.update_index(links, add)
     out.staged = [e.path for e in links] + add
     cache.prune()
     out.notes.extend(_checkout(repo, results, work, options.jobs))
     return out
+
+
+def add_pending(repo: Repo, work: list[Work], options: Options) -> None:
+    """Add the registered partners that have no submodule yet, one at a time (each add is
+    one transaction: kept only when the collection validates, else rolled back). A failure
+    leaves the partner pending, with the reason."""
+    todo = [w for w in work if w.selected and w.old_pin is None]
+    progress = options.progress
+    if progress is not None and todo:
+        progress("adding", 0, len(todo))
+    for done, w in enumerate(todo, 1):
+        p = w.partner
+        try:
+            policy.check_url(p.url, allow_local=options.allow_local)
+            membership.check_free(repo, p)
+            with membership.transaction(repo, p):
+                head, _ = membership.attach(repo, p, timeout=options.timeout)
+        except membership.Rejected as exc:
+            w.add_findings = [f for f in exc.findings if f.is_error]
+            w.add_error = (
+                f"not added: its collection at the head of {p.branch!r} has "
+                f"{len(w.add_findings)} error(s)"
+            )
+        except GitError as exc:
+            w.add_error = f"not added: cannot clone {p.url} (branch {p.branch!r}): {exc}"
+        except FatalError as exc:
+            w.add_error = f"not added: {exc}"
+        else:
+            w.old_pin, w.added, w.name = head, True, p.path
+            w.git_dir = repo.module_dir(p.path)
+        if progress is not None:
+            progress("adding", done, len(todo))
+
+
+def reconcile(
+    repo: Repo, work: list[Work], results: list[PartnerResult], orphans: list[Submodule]
+) -> list[Removed]:
+    """The submodules as the registry says: ``update = none`` for each registered one, its
+    URL and branch once fetched from them (``registry_changes``), and no submodule the
+    registry does not list. Staging is the caller's."""
+    for w, r in zip(work, results, strict=True):
+        sub = w.submodule
+        if sub is None or sub.name is None or w.added:
+            continue
+        moved = {key for key, _, _ in r.registry_changes}
+        url = w.partner.url if "url" in moved else None
+        branch = w.partner.branch if "branch" in moved else None
+        if url is not None or branch is not None or sub.update != membership.UPDATE:
+            membership.reconfigure(repo, sub, url, branch)
+    for o in orphans:
+        membership.detach(repo, o.path)
+    return [Removed(o.path, o.pin) for o in orphans]
 
 
 def _blob_sha(data: bytes) -> str:
