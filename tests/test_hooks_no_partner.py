@@ -19,9 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .gitrepos import Central, git, git_env, make_partner
-
-__all__ = ["git_env"]
+from .gitrepos import Central, git, make_partner
 
 PROJECT = Path(__file__).resolve().parents[1]
 WHEELHOUSE = Path(sys.prefix) / "wheelhouse"
@@ -29,6 +27,7 @@ PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 
 pytestmark = [
     pytest.mark.usefixtures("git_env"),
+    pytest.mark.slow,  # pre-commit builds the hook's environment: tens of seconds
     pytest.mark.skipif(
         not WHEELHOUSE.is_dir(), reason=f"no {WHEELHOUSE}: run `make test`, which builds it"
     ),

@@ -11,15 +11,9 @@ import pytest
 
 from bmz_collection.core import central as central_mod
 
-from .gitrepos import Central, PartnerRepo, entry, git, git_env, ids, make_central, make_partner
+from .gitrepos import Central, PartnerRepo, entry, git, ids, make_partner
 
-__all__ = ["git_env"]
 pytestmark = pytest.mark.usefixtures("git_env")
-
-
-@pytest.fixture
-def central(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Central:
-    return make_central(tmp_path, capsys)
 
 
 def register(central: Central, partner: PartnerRepo, *, branch: str = "main") -> None:
