@@ -96,3 +96,81 @@ def test_cat_file_dying_mid_blob_holds_the_partner_back(
     assert code == 0, out + err
     assert pin_of(central, "alpha") == alpha.head()
     assert b"alpha-late" in central.collection
+
+
+def test_config_injected_through_the_environment_is_dropped_both_ways(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bmz_collection.io.git import process
+
+    for key, value in {
+        "GIT_CONFIG_PARAMETERS": "'core.hookspath'='/x'",
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "core.hooksPath",
+        "GIT_CONFIG_VALUE_0": "/x",
+    }.items():
+        monkeypatch.setenv(key, value)
+    env = process.hardened_env(allow_local=False)
+    assert not [k for k in env if k.startswith(("GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT"))]
+    assert not [k for k in env if k.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))]
+
+
+def test_a_hooks_index_is_honoured_only_for_its_own_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bmz_collection.io.git.repo import Repo
+
+    central = make_central(tmp_path, capsys)
+    other = tmp_path / "other"
+    git(tmp_path, "init", "--quiet", str(other))
+    monkeypatch.chdir(other)
+    monkeypatch.setenv("GIT_INDEX_FILE", ".git/next-index-1.lock")  # as git gives it a hook
+    assert "GIT_INDEX_FILE" not in Repo(central.root).git.env
+    assert Repo(other).git.env["GIT_INDEX_FILE"] == str(other / ".git" / "next-index-1.lock")
+
+
+def test_fetched_objects_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A partner commit git's fsck refuses (an author line without a date): held back."""
+    central = make_central(tmp_path, capsys)
+    alpha = make_partner(tmp_path, "alpha")
+    assert central.add(alpha)[0] == 0
+    central.commit("alpha")
+    old_pin = pin_of(central, "alpha")
+    tree = git(alpha.path, "rev-parse", "HEAD^{tree}")
+    body = (
+        f"tree {tree}\nparent {old_pin}\nauthor Someone <someone@example.org>\n"
+        "committer Someone <someone@example.org>\n\nmalformed\n"
+    )
+    bad = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+        cwd=alpha.path,
+        input=body,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    git(alpha.path, "update-ref", "refs/heads/main", bad)
+    code, out, err = central.sync()
+    assert code == 1, out + err
+    assert pin_of(central, "alpha") == old_pin
+    assert "cannot fetch" in out + err
+
+
+def test_a_global_insteadof_does_not_redirect_partner_fetches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A maintainer's global config rewrites the partners' host to ssh (here: the folder of
+    the local partners, to an unreachable ssh URL): sync still fetches the URL registered."""
+    central = make_central(tmp_path, capsys)
+    alpha = make_partner(tmp_path, "alpha")
+    assert central.add(alpha)[0] == 0
+    central.commit("alpha")
+    alpha.write_collection([entry("alpha-new")])
+    alpha.commit()
+    config = Path(os.environ["GIT_CONFIG_GLOBAL"])
+    prefix = str(alpha.path.parent) + "/"
+    with config.open("a") as fh:
+        fh.write(f'[url "ssh://git@unreachable.invalid/"]\n\tinsteadOf = {prefix}\n')
+    code, out, err = central.sync()
+    assert code == 0, out + err
+    assert pin_of(central, "alpha") == alpha.head()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bmz_collection.core import limits, policy
 from bmz_collection.io.git.objects import resolve_commit
-from bmz_collection.io.git.process import Git
+from bmz_collection.io.git.process import Git, as_is
 
 
 def fetch(
@@ -22,7 +22,7 @@ def fetch(
     url = policy.check_url(url, allow_local=allow_local)
     policy.check_branch(branch)
     limit = limits.FETCH_TIMEOUT if timeout is None else timeout
-    git = Git(git_dir=git_dir, allow_local=allow_local, timeout=limit)
+    git = Git(git_dir=git_dir, allow_local=allow_local, timeout=limit, config=as_is(url))
     ref = f"refs/remotes/origin/{branch}"
     git.run(
         "fetch",

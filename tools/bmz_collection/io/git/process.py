@@ -19,12 +19,31 @@ from bmz_collection.core import limits
 from bmz_collection.core.errors import FatalError
 
 _KEEP_ENV = re.compile(
-    r"GIT_(CONFIG_(GLOBAL|SYSTEM|NOSYSTEM|COUNT|KEY_\d+|VALUE_\d+)|SSL_\w+|HTTP_\w+|"
+    r"GIT_(CONFIG_(GLOBAL|SYSTEM|NOSYSTEM)|SSL_\w+|HTTP_\w+|"
     r"CURL_VERBOSE|TRACE\w*|EXEC_PATH|(AUTHOR|COMMITTER)_\w+)"
 )
-"""The GIT_* variables a user may set for us (identity, TLS, tracing); all others (GIT_DIR,
-GIT_WORK_TREE, GIT_INDEX_FILE, GIT_CONFIG_PARAMETERS, ...) are dropped so that nothing
-inherited, e.g. from a hook, redirects a call into another repository."""
+"""The GIT_* variables a user may set for us; every other one is dropped. Decided case by case:
+
+- kept: identity (``GIT_AUTHOR_*``, ``GIT_COMMITTER_*``), TLS and HTTP settings, tracing, which
+  config files git reads (``GIT_CONFIG_GLOBAL/SYSTEM/NOSYSTEM``): the user's machine, not
+  what git does to a repository;
+- dropped: ``GIT_CONFIG_PARAMETERS`` and ``GIT_CONFIG_COUNT/KEY_<n>/VALUE_<n>`` alike: both
+  inject config that would outrank our hardening (``core.hooksPath``, ``protocol.*``), as
+  a calling hook or CI step may set them; dropping one and keeping the other was no policy;
+- dropped: ``GIT_DIR``, ``GIT_WORK_TREE``, ``GIT_COMMON_DIR``, ``GIT_OBJECT_DIRECTORY`` ...:
+  inherited from a hook they would redirect a call into another repository;
+- ``GIT_INDEX_FILE``: dropped here; ``repo.Repo`` passes it back (``index_file``) only to the
+  repository it belongs to (a pre-commit hook's temporary index, inside that git directory).
+
+A user's global ``url.<base>.insteadOf`` is not an environment variable: see ``as_is``."""
+
+
+def as_is(url: str) -> list[str]:
+    """``-c`` options that fetch ``url`` as written: git rewrites with the longest matching
+    ``insteadOf``, so the whole URL mapped to itself outranks a user's global rewrite of a
+    prefix (``https://github.com/`` to ssh, common among maintainers, which our protocol
+    policy then refuses). A rule for this exact URL (a deliberate mirror) still wins the tie."""
+    return ["-c", f"url.{url}.insteadOf={url}"]
 
 
 class GitError(FatalError):
@@ -57,6 +76,8 @@ def _hardening(allow_local: bool) -> list[str]:
         "advice.detachedHead=false",
         "init.defaultBranch=main",
         "filter.lfs.required=false",
+        "transfer.fsckObjects=true",  # corrupt or malformed objects from a partner: refused
+        "fetch.fsckObjects=true",
     ]
     out: list[str] = []
     for setting in settings:
@@ -164,15 +185,17 @@ class Git:
         allow_local: bool = False,
         index_file: str | None = None,
         timeout: float | None = None,
+        config: Sequence[str] = (),
     ) -> None:
         self.cwd = cwd
+        self.config = list(config)
         self.git_dir = git_dir
         self.allow_local = allow_local
         self.timeout = limits.DEFAULT_TIMEOUT if timeout is None else timeout
         self.env = hardened_env(allow_local=allow_local, index_file=index_file)
 
     def argv(self, args: Iterable[str]) -> list[str]:
-        head = ["git", *_hardening(self.allow_local)]
+        head = ["git", *_hardening(self.allow_local), *self.config]
         if self.git_dir is not None:
             head.append(f"--git-dir={self.git_dir}")
         return [*head, *args]

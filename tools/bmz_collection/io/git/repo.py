@@ -22,20 +22,31 @@ class IndexEntry:
     path: str
 
 
+def _hook_index(git_dir: Path) -> str | None:
+    """The index a calling hook commits from (``GIT_INDEX_FILE``, relative to the folder git
+    runs the hook in), for this repository only: git keeps it in the repository's git
+    directory. One set for another repository (a hook of repository A running ``bmz sync
+    --check --repo B``) would make us read A's index as B's: it is ignored."""
+    index_file = os.environ.get("GIT_INDEX_FILE")
+    if not index_file:
+        return None
+    path = (Path.cwd() / index_file).resolve()
+    git_dir = git_dir.resolve()
+    return str(path) if git_dir in path.parents else None
+
+
 class Repo:
     """The central repository: its root, git directory and hardened git."""
 
     def __init__(self, root: Path, *, allow_local: bool = False) -> None:
         self.root = root
-        index_file = os.environ.get("GIT_INDEX_FILE")
-        if index_file:
-            # A hook runs while git commits from this (maybe temporary) index: --check must
-            # see what is being committed. git gives it relative to the top-level folder.
-            index_file = str((Path.cwd() / index_file).resolve())
-        self.git = Git(root, allow_local=allow_local, index_file=index_file)
-        self.allow_local = allow_local
-        common = self.git.out("rev-parse", "--git-common-dir", what="git rev-parse")
+        probe = Git(root, allow_local=allow_local)
+        common, git_dir = probe.out(
+            "rev-parse", "--git-common-dir", "--absolute-git-dir", what="git rev-parse"
+        ).splitlines()
         self.common_dir = (root / common).resolve()
+        self.git = Git(root, allow_local=allow_local, index_file=_hook_index(Path(git_dir)))
+        self.allow_local = allow_local
 
     @classmethod
     def discover(cls, start: Path, *, allow_local: bool = False) -> Repo:
