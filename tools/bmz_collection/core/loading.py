@@ -1,8 +1,9 @@
 """Safe YAML loading with hard limits, and positions for findings on demand.
 
-Validation loads with ruamel's C safe loader (YAML 1.2, as bioimageio.spec does): fast and
-position-free. Only when a file has findings do we compose it once more to look up the line
-and column of each finding's document path, so clean files never pay for positions.
+Validation loads with ruamel's C safe loader (YAML 1.2, as bioimageio.spec does). Its C
+composer builds the node graph, which carries every node's line and column, before the data
+is constructed from it: a Document keeps that graph, so a finding's position is a walk down
+its document path, never a second parse.
 """
 
 from __future__ import annotations
@@ -18,13 +19,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from bmz_collection.core import limits
+from bmz_collection.core import construct, limits
 from bmz_collection.core.findings import DocPath, Finding, Severity, format_path
-
-try:
-    from ruamel.yaml.cyaml import CSafeLoader as _SafeLoader
-except ImportError:  # no ruamel.yaml.clib wheel for this platform: same results, slower
-    from ruamel.yaml.loader import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 _BOM = b"\xef\xbb\xbf"
 _local = threading.local()
@@ -40,7 +36,8 @@ class LoadError(Exception):
 
 @dataclass
 class Document:
-    """A loaded file: its JSON-compatible data and the text positions are computed from."""
+    """A loaded file: its JSON-compatible data, its text, and the node graph it was built from
+    (the positions of findings; composed again from the text only when not given)."""
 
     file: str
     text: str
@@ -49,7 +46,7 @@ class Document:
     _composed: bool = field(default=False, repr=False, compare=False)
 
     def locate(self, finding: Finding, *, key: bool = False) -> Finding:
-        """The finding with its line and column filled in (composing the text once)."""
+        """The finding with its line and column filled in."""
         if finding.line is not None or finding.file != self.file:
             return finding
         if not self._composed:
@@ -73,14 +70,26 @@ def _fail(
     return LoadError(Finding(file, Severity.ERROR, rule, message, (), line, col))
 
 
-def _load(text: str) -> Any:
-    # The C loader class directly: the YAML() facade builds a new pipeline per call and costs
-    # twice as much per small file. Same constructor and resolver, so the same data and errors.
-    loader = _SafeLoader(text)
+def _load(text: str, file: str) -> tuple[Any, Node | None]:
+    """The JSON-compatible data, and the node graph it was built from unless ruamel's
+    constructor had to build it (it may rewrite the graph: merge keys).
+
+    The C loader class directly: the YAML() facade builds a new pipeline per call and composes
+    in Python, three times slower. Same resolver rules; ruamel's own constructor for anything
+    ``construct.build`` does not handle, so the same data and errors.
+    """
+    loader = construct.Loader(text)
     try:
-        return loader.get_single_data()
+        root: Node | None = loader.get_single_node()
+        if root is None:
+            return None, None
+        try:
+            return construct.build(root, loader, limits.MAX_NODES), root
+        except construct.Unusual:
+            data = loader.construct_document(root)
     finally:
         loader.dispose()
+    return _jsonable(data, file), None
 
 
 def too_large(file: str, size: int) -> LoadError:
@@ -244,19 +253,19 @@ def _jsonable(data: Any, file: str) -> Any:
 
 def parse(text: str, file: str) -> Any:
     """Any YAML value from text, safely; raises LoadError with a positioned finding."""
+    return _parse(text, file)[0]
+
+
+def _parse(text: str, file: str) -> tuple[Any, Node | None]:
     _check_depth(text, file)
     try:
-        data = _load(text)
+        return _load(text, file)
     except YAMLError as exc:
         raise _syntax_error(exc, file, text) from None
-    except RecursionError:
+    except RecursionError:  # a shape _check_depth did not foresee: still one clear finding
         raise _fail(file, "yaml-too-deep", "nesting too deep") from None
     except (ValueError, TypeError) as exc:  # e.g. an unhashable complex key
         raise _fail(file, "yaml-syntax", f"invalid YAML: {exc}") from None
-    try:
-        return _jsonable(data, file)
-    except RecursionError:  # a shape _check_depth did not foresee: still one clear finding
-        raise _fail(file, "yaml-too-deep", "nesting too deep") from None
     except LoadError as exc:
         f = exc.finding
         if f.line is None:
@@ -270,13 +279,13 @@ def parse(text: str, file: str) -> Any:
 def load_mapping(raw: bytes, file: str) -> Document:
     """The one entry point for RDF files: bytes to a Document whose data is a mapping."""
     text = decode(raw, file)
-    data = parse(text, file)
+    data, root = _parse(text, file)
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {_kind(data)}"
         raise _fail(
             file, "yaml-not-mapping", f"expected a mapping of fields, the document is {kind}", 1, 1
         )
-    return Document(file, text, data)
+    return Document(file, text, data, root, root is not None)
 
 
 def _kind(value: Any) -> str:
@@ -288,11 +297,11 @@ def _kind(value: Any) -> str:
 
 
 def compose(text: str) -> Node | None:
+    """The node graph of a text that loaded before (None if it does not compose)."""
     try:
-        node: Node | None = _yaml().compose(text)
+        return construct.compose(text)
     except YAMLError:
         return None
-    return node
 
 
 def _child(node: Node | None, part: str | int) -> tuple[Node | None, Node | None]:
