@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 import pytest
 
+from bmz_collection.core.findings import Finding, Severity
 from bmz_collection.core.limits import MAX_BYTES
 from bmz_collection.core.loading import LoadError, load_mapping, locate
 
 from .hostile.cases import alias_bomb
+from .realworld import REAL_WORLD, needs_real_world
 
 
 def refuse(raw: bytes) -> tuple[str, int | None, int | None, str]:
@@ -82,3 +87,72 @@ def test_load_error_str_is_one_line() -> None:
     with pytest.raises(LoadError) as info:
         load_mapping(b"a: 1\na: 2\n", "dir/f.yaml")
     assert str(info.value) == 'dir/f.yaml:2:1: error: found duplicate key "a" [yaml-duplicate-key]'
+
+
+TRICKY = [
+    "a: 012\nb: 0o12\nc: 1_000\nd: 1e3\ne: 0x1F\nf: .inf\ng: -.Inf\ni: ~\nj: null\nk: TRUE\n",
+    "d: 2024-01-02\nt: 2024-01-02 10:11:12.5 +02:00\nu: 2001-12-14t21:59:43.10-05:00\n",
+    "n: ''\no: !!str 3\np: [1, 2.5, '3', yes, no, on]\nq: &x {a: [1, {b: c}]}\nr: *x\n",
+    "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n",
+    "list: &l [a, b]\nmaps: [{<<: {k: 1}}, {k: 2}]\nagain: *l\n",
+    "o: !!omap [{a: 1}, {b: 2}]\ns: !!str\nm: !!map {a: 1}\n",
+    "a: +1\nb: -0x1F\nc: 1:30\nd: 0b101\ne: +.5\nf: 1.\ng: 6.8523015e+5\nh: 0000e12\n",
+]
+
+
+def _oracle(text: str) -> Any:
+    """ruamel's own pure-Python safe loader, dates as ISO strings: what we must equal."""
+    from ruamel.yaml import YAML
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value.isoformat()
+        return value
+
+    return plain(YAML(typ="safe", pure=True).load(text))
+
+
+def _typed(value: Any) -> Any:
+    """Equality that tells True from 1 and 1 from 1.0."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_the_data_is_ruamels(text: str) -> None:
+    """The fast constructor (and its fallback for merge keys and explicit tags) gives exactly
+    the data ruamel's own safe loader gives."""
+    assert _typed(load_mapping(text.encode(), "f.yaml").data) == _typed(_oracle(text))
+
+
+@needs_real_world
+def test_the_data_of_real_files_is_ruamels() -> None:
+    files = sorted(REAL_WORLD.rglob("*.yaml"))
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert _typed(load_mapping(text.encode(), path.name).data) == _typed(_oracle(text)), path
+
+
+def test_floats_without_a_dot_load_silently(capfd: pytest.CaptureFixture[str]) -> None:
+    """ruamel's C loader took YAML 1.1 branches for floats and printed a 1.1 warning."""
+    assert load_mapping(b"v: 1e3\nsha: 0000e12\n", "f.yaml").data == {"v": 1000.0, "sha": 0.0}
+    assert capfd.readouterr().err == ""
+
+
+def test_positions_come_from_the_load_and_survive_merge_keys() -> None:
+    """Findings are positioned from the node graph of the load; a merge key makes ruamel's
+    constructor rewrite that graph, so positions then come from the text as written."""
+    text = "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\nlast: [a, b]\n"
+    doc = load_mapping(text.encode(), "f.yaml")
+    cases = [(("other", "y"), (4, 6)), (("last", 1), (5, 11)), (("other", "x"), (3, 3))]
+    for path, where in cases:  # a merged key: the mapping it was merged into
+        found = doc.locate(Finding("f.yaml", Severity.ERROR, "r", "m", path))
+        assert (found.line, found.column) == where == locate(text, path)

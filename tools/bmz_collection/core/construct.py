@@ -32,20 +32,22 @@ def _shared(name: str) -> Tag:
     return _TAGS.setdefault(name, _STR if name == str(_STR) else Tag(suffix=name))
 
 
-_IMPLICIT: dict[str, tuple[tuple[Tag, Any], ...]] = {
-    first: tuple(
-        (_shared(tag), regexp)
-        for tag, regexp in [*rules, *Resolver.yaml_implicit_resolvers.get(None, [])]
-    )
+def _rules(rules: list[tuple[str, Any]]) -> tuple[tuple[Tag, Callable[[str], Any]], ...]:
+    # ``regexp.match`` unwraps ruamel's lazily compiled pattern once, not at every scalar
+    return tuple((_shared(tag), regexp.match) for tag, regexp in rules)
+
+
+_ANY_FIRST = _rules(Resolver.yaml_implicit_resolvers.get(None, []))
+_IMPLICIT = {
+    first: _rules(rules) + _ANY_FIRST
     for first, rules in Resolver.yaml_implicit_resolvers.items()
     if first is not None
 }
 """YAML 1.2's implicit resolvers by first character, each tag one shared object, so that
 ``build`` can tell a resolved type by identity."""
-_ANY_FIRST = tuple((_shared(t), r) for t, r in Resolver.yaml_implicit_resolvers.get(None, []))
 
 
-class Loader(_Base):  # type: ignore[misc,valid-type]
+class Loader(_Base):
     """ruamel's safe loader (C when available) with a faster resolver of the same rules."""
 
     processing_version = (1, 2)
@@ -55,11 +57,17 @@ class Loader(_Base):  # type: ignore[misc,valid-type]
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is ScalarNode:
             if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], _ANY_FIRST):
-                    if regexp.match(value):
+                for tag, match in _IMPLICIT.get(value[:1], _ANY_FIRST):
+                    if match(value):
                         return tag
             return _STR
         return _SEQ if kind is SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path resolvers in safe loading: nothing to track per level."""
+
+    def ascend_resolver(self) -> None:
+        """See ``descend_resolver``."""
 
 
 class Unusual(Exception):

@@ -7,12 +7,15 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bmz_collection.core import rdfnames
 from bmz_collection.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from bmz_collection.io.fsio import FileTree
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,22 +46,52 @@ class Located:
     path: Path
     root: Path
     relpath: str
+    tree: FileTree = field(compare=False, repr=False)
+    """The repository, shared by the run's files in it (folders are resolved once)."""
 
 
 class Repos:
     """Repository roots, looked up once per folder for a whole run."""
 
     def __init__(self) -> None:
-        self._roots: dict[Path, Path] = {}
+        from bmz_collection.io.fsio import RealPaths
+
+        self._realpath = RealPaths()
+        self._roots: dict[str, str] = {}
+        self._trees: dict[str, FileTree] = {}
+
+    def _root(self, folder: str) -> str:
+        """What ``find_repo_root`` answers for a resolved folder, remembered for every folder
+        on the way up ("" when there is no ``.git`` at or above it)."""
+        visited = []
+        here = folder
+        while True:
+            found = self._roots.get(here)
+            if found is not None:
+                break
+            visited.append(here)
+            if os.path.exists(os.path.join(here, ".git")):
+                found = here
+                break
+            parent = os.path.dirname(here)
+            if parent == here:
+                found = ""
+                break
+            here = parent
+        for seen in visited:
+            self._roots[seen] = found
+        return found or folder
 
     def locate(self, file: Path) -> Located:
-        from bmz_collection.io.fsio import find_repo_root
+        from bmz_collection.io.fsio import FileTree
 
-        folder = file.parent.resolve()
-        root = self._roots.get(folder)
-        if root is None:
-            root = self._roots[folder] = find_repo_root(folder)
-        return Located(file, root, (folder / file.name).relative_to(root).as_posix())
+        folder = self._realpath(str(file.parent.absolute()))
+        root = self._root(folder)
+        tree = self._trees.get(root)
+        if tree is None:
+            tree = self._trees[root] = FileTree(Path(root), self._realpath)
+        relpath = os.path.relpath(os.path.join(folder, file.name), root).replace(os.sep, "/")
+        return Located(file, tree.root, relpath, tree)
 
 
 def cpus() -> int:
@@ -78,22 +111,53 @@ def run(fn: Callable[[T], R], items: Sequence[T], *, min_items: int) -> list[R]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        workers = cpus()
+        workers = min(cpus(), len(items))
         if (
             len(items) < min_items
             or workers < 2
             or "fork" not in multiprocessing.get_all_start_methods()
         ):
             return [fn(item) for item in items]
-        from concurrent.futures import ProcessPoolExecutor
-
-        chunk = max(1, len(items) // (workers * 4))
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return list(pool.map(fn, items, chunksize=chunk))
+        return _forked(fn, items, workers)
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _forked(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """Items ``i, i + workers, ...`` in worker ``i``: worker 0 is this process, the others are
+    forked children that already hold the items and send back only their results. A child
+    that fails or dies (killed, out of memory) leaves its share to this process, which then
+    meets the same error itself and reports it the usual way."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    children = []
+    for i in range(1, workers):
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(fn, items[i::workers], sender), daemon=True)
+        child.start()
+        sender.close()
+        children.append((i, child, receiver))
+    out: list[R] = [None] * len(items)  # type: ignore[list-item]
+    out[0::workers] = [fn(item) for item in items[0::workers]]
+    for i, child, receiver in children:
+        try:
+            share = receiver.recv()
+        except (EOFError, OSError):
+            share = None
+        finally:
+            receiver.close()
+            child.join()
+        out[i::workers] = share if share is not None else [fn(item) for item in items[i::workers]]
+    return out
+
+
+def _child(fn: Callable[[T], R], items: Sequence[T], sender: Any) -> None:
+    try:
+        sender.send([fn(item) for item in items])
+    except BaseException:
+        return  # without a traceback: the parent redoes this share and meets the error itself
 
 
 def read(file: Located) -> bytes:
@@ -103,17 +167,18 @@ def read(file: Located) -> bytes:
     from bmz_collection.core.findings import Finding, Severity
     from bmz_collection.core.loading import LoadError
     from bmz_collection.core.tree import Kind
-    from bmz_collection.io.fsio import FileTree, read_file
+    from bmz_collection.io.fsio import read_file
 
     name = str(file.path)
 
     def refuse(rule: str, message: str) -> LoadError:
         return LoadError(Finding(name, Severity.ERROR, rule, message))
 
-    if FileTree(file.root).kind(file.relpath) is Kind.OUTSIDE:
+    kind = file.tree.kind(file.relpath)
+    if kind is Kind.OUTSIDE:
         raise refuse("path-outside", "a symlink leading outside its repository; not read")
     try:
-        if not file.path.is_file():
+        if kind is not Kind.FILE:
             raise refuse("file-unreadable", "not a regular file")
         return read_file(file.path, name)
     except OSError as exc:

@@ -22,7 +22,6 @@ from bmz_collection.core.loading import Document, LoadError, load_mapping
 from bmz_collection.core.resolve import Entry, collection_id_of, entry_lists, resolve_collection
 from bmz_collection.core.tree import Tree
 from bmz_collection.engine.batch import Located
-from bmz_collection.io.fsio import FileTree
 
 KNOWN_TYPES = ("model", "dataset", "application", "notebook")
 
@@ -228,7 +227,7 @@ def check_file(file: Located) -> FileResult:
             "file (the catalogue would hold the partner back)"
         )
         return FileResult(display, [Finding(display, Severity.ERROR, "yaml-too-large", message)])
-    return FileResult(display, check_document(doc, file.relpath, FileTree(file.root)))
+    return FileResult(display, check_document(doc, file.relpath, file.tree))
 
 
 def check_paths(paths: Iterable[Path], *, strict: bool = False) -> Validation:

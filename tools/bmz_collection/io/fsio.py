@@ -166,17 +166,52 @@ def find_repo_root(start: Path) -> Path:
     return here
 
 
+class RealPaths:
+    """``os.path.realpath`` for the many paths of one run: every folder on the way is resolved
+    once, so a path costs one ``lstat`` for its last component instead of one per component.
+
+    Meant for one run (a symlink swapped during the run is not seen), like any check of a
+    path before its use."""
+
+    def __init__(self) -> None:
+        self._memo: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        real = self._memo.get(path)
+        if real is not None:
+            return real
+        head, tail = os.path.split(path)
+        if tail in ("", ".", "..") or not os.path.isabs(path):
+            return os.path.realpath(path)
+        joined = os.path.join(self(head), tail)
+        try:
+            link = stat.S_ISLNK(os.lstat(joined).st_mode)
+        except (OSError, ValueError):
+            link = False  # missing (or a NUL in the name): realpath keeps the name as it is
+        real = self._memo[path] = os.path.realpath(joined) if link else joined
+        return real
+
+
 class FileTree:
     """A repository on disk. Symlinks are followed only while they stay inside the root.
     Files read through it are those a collection references: partner files, bounded by
-    ``limits.MAX_BLOB`` as sync bounds them in git objects."""
+    ``limits.MAX_BLOB`` as sync bounds them in git objects.
 
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root).resolve()
+    One tree serves many files of a run (``realpaths`` may be shared with other trees)."""
 
-    def _real(self, relpath: str) -> Path | None:
-        real = Path(os.path.realpath(self.root / relpath))
-        if real != self.root and self.root not in real.parents:
+    def __init__(self, root: Path, realpaths: RealPaths | None = None) -> None:
+        self._realpaths = realpaths or RealPaths()
+        self.root = Path(self._realpaths(str(Path(root).absolute())))
+        top = str(self.root)
+        self._inside = top if top.endswith(os.sep) else top + os.sep
+
+    def __getstate__(self) -> dict[str, object]:
+        # sent to worker processes: the root, not every path resolved so far
+        return {**self.__dict__, "_realpaths": RealPaths()}
+
+    def _real(self, relpath: str) -> str | None:
+        real = self._realpaths(os.path.join(self._inside, relpath))
+        if real != self._inside[:-1] and not real.startswith(self._inside):
             return None
         return real
 
@@ -184,9 +219,13 @@ class FileTree:
         real = self._real(relpath)
         if real is None:
             return Kind.OUTSIDE
-        if real.is_file():
+        try:
+            mode = os.stat(real).st_mode
+        except (OSError, ValueError):
+            return Kind.MISSING
+        if stat.S_ISREG(mode):
             return Kind.FILE
-        if real.is_dir():
+        if stat.S_ISDIR(mode):
             return Kind.DIR
         return Kind.MISSING
 
@@ -194,4 +233,4 @@ class FileTree:
         real = self._real(relpath)
         if real is None:
             raise PermissionError(f"{relpath} leads outside the repository")
-        return read_bounded(real, limits.MAX_BLOB)  # a file a collection references
+        return read_bounded(Path(real), limits.MAX_BLOB)  # a file a collection references
