@@ -11,6 +11,7 @@ so rare shapes and every error keep ruamel's exact behaviour.
 from __future__ import annotations
 
 from collections.abc import Callable
+from sys import intern
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -81,12 +82,12 @@ _SCALARS: dict[int, str] = {
 _TIMESTAMP = id(_shared("tag:yaml.org,2002:timestamp"))
 
 
-def build(root: Node, loader: Loader, max_nodes: int) -> Any:
+def build(root: Node, loader: Loader, max_nodes: int) -> tuple[Any, int]:
     """The JSON-compatible data of a node graph whose mappings have unique string keys and
-    whose values are strings, numbers, booleans, nulls or timestamps (as ISO strings); aliases
-    stay shared. Raises Unusual for anything else (duplicate or non-string keys, merge keys,
-    explicit tags, recursive aliases, more than ``max_nodes`` nodes with aliases expanded),
-    without changing the graph."""
+    whose values are strings, numbers, booleans, nulls or timestamps (as ISO strings), and its
+    node count with aliases expanded (they stay shared objects). Raises Unusual for anything
+    else (duplicate or non-string keys, merge keys, explicit tags, recursive aliases, more than
+    ``max_nodes`` nodes), without changing the graph."""
     constructors: dict[str, Callable[[Any, Node], Any]] = loader.yaml_constructors
     done: dict[int, tuple[Any, int]] = {}
     active: set[int] = set()
@@ -109,7 +110,7 @@ def build(root: Node, loader: Loader, max_nodes: int) -> Any:
             for key_node, value_node in pairs:
                 if key_node.ctag is not _STR or key_node.__class__ is not ScalarNode:
                     raise Unusual("not a plain string key")
-                out[key_node.value], n = walk(value_node)
+                out[intern(key_node.value)], n = walk(value_node)
                 size += n
             if len(out) != len(pairs):
                 raise Unusual("duplicate key")
@@ -144,7 +145,7 @@ def build(root: Node, loader: Loader, max_nodes: int) -> Any:
         done.clear()  # ``walk`` is a recursive closure, a reference cycle that holds ``done``
     if size > max_nodes:
         raise Unusual("too many nodes")
-    return data
+    return data, size
 
 
 def compose(text: str) -> Node | None:

@@ -84,7 +84,7 @@ def _load(text: str, file: str) -> tuple[Any, Node | None]:
         if root is None:
             return None, None
         try:
-            return construct.build(root, loader, limits.MAX_NODES), root
+            return construct.build(root, loader, limits.MAX_NODES)[0], root
         except construct.Unusual:
             data = loader.construct_document(root)
     finally:
@@ -274,6 +274,25 @@ def _parse(text: str, file: str) -> tuple[Any, Node | None]:
             line, col = _bad_key_position(root, f.path) if key else position(root, f.path)
             raise LoadError(f.at(line, col)) from None
         raise
+
+
+def load_ordinary(text: str, file: str, max_nodes: int) -> tuple[Any, Node, int] | None:
+    """(data, node graph, node count) of a text that loads without anything unusual (see
+    ``construct.build``); None for any other text, including one that does not load: part
+    of a file loaded alone, whose problems only the whole file can report exactly."""
+    try:
+        _check_depth(text, file)
+        loader = construct.Loader(text)
+        try:
+            root: Node | None = loader.get_single_node()
+            if root is None:
+                return None
+            data, size = construct.build(root, loader, max_nodes)
+        finally:
+            loader.dispose()
+    except (LoadError, YAMLError, construct.Unusual, RecursionError, ValueError, TypeError):
+        return None
+    return data, root, size
 
 
 def load_mapping(raw: bytes, file: str) -> Document:
