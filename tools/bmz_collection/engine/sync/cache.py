@@ -83,6 +83,15 @@ class RenderCache:
         raw = json.dumps([self.salt, partner.id, partner.collection_file_name, commit])
         return hashlib.sha256(raw.encode()).hexdigest()
 
+    def has(self, partner: Partner, commit: str) -> bool:
+        """Whether a record may be there (``get`` still checks it)."""
+        return (self.folder / f"{self._key(partner, commit)}.json").is_file()
+
+    def keep(self, partner: Partner, commit: str | None) -> None:
+        """Keep this record at ``prune`` (read or written by another process of this run)."""
+        if commit is not None:
+            self.used.add(self._key(partner, commit))
+
     def get(self, partner: Partner, commit: str) -> dict[str, Any] | None:
         key = self._key(partner, commit)
         self.used.add(key)

@@ -39,17 +39,25 @@ def blocks(
     for r in results:
         if r.pin is None:
             continue
-        if r.texts is None:
-            r.texts = central.render_entries((published(e, r.partner) for e in r.entries), dump)
-            if cache is not None and r.clean_pin:
-                cache.put(r.partner, r.pin, r)
-        text = "".join(r.texts.values())
+        texts = render_texts(r, dump, cache)
+        text = "".join(texts.values())
         out.append(
             PartnerBlock(
-                r.partner, r.config, text=text, count=len(r.texts), resource_tags=r.resource_tags
+                r.partner, r.config, text=text, count=len(texts), resource_tags=r.resource_tags
             )
         )
     return out
+
+
+def render_texts(
+    r: PartnerResult, dump: central.Dumper, cache: RenderCache | None
+) -> dict[str, str]:
+    """The partner's lines at its pin, rendered now (and cached) unless the cache gave them."""
+    if r.texts is None and r.pin is not None:
+        r.texts = central.render_entries((published(e, r.partner) for e in r.entries), dump)
+        if cache is not None and r.clean_pin:
+            cache.put(r.partner, r.pin, r)
+    return r.texts or {}
 
 
 def review_routing(

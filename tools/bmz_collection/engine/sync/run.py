@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import hashlib
 import threading
@@ -21,13 +22,14 @@ from pathlib import Path
 from bmz_collection.core import central, codeowners, policy
 from bmz_collection.core.central import FILE_NAME
 from bmz_collection.core.errors import FatalError, UsageError
+from bmz_collection.engine import batch
 from bmz_collection.engine.sync import membership
 from bmz_collection.engine.sync.cache import RenderCache
 from bmz_collection.engine.sync.decide import decide
 from bmz_collection.engine.sync.membership import GITMODULES, Submodule
 from bmz_collection.engine.sync.model import Options, PartnerResult, Removed, Status, SyncResult
 from bmz_collection.engine.sync.plan import Work, load_central, plan
-from bmz_collection.engine.sync.render import blocks, renderer, review_routing
+from bmz_collection.engine.sync.render import blocks, render_texts, renderer, review_routing
 from bmz_collection.io import codeowners_file, fsio, lock
 from bmz_collection.io.git.fetch import fetch
 from bmz_collection.io.git.process import Git, GitError, kill_all
@@ -70,22 +72,21 @@ def _fetch(repo: Repo, w: Work, options: Options) -> str:
 
 
 def run_all(
-    repo: Repo, work: list[Work], options: Options, cache: RenderCache | None
+    repo: Repo,
+    work: list[Work],
+    options: Options,
+    cache: RenderCache | None,
+    dump: central.Dumper | None = None,
 ) -> list[PartnerResult]:
-    """Fetch in a thread pool; evaluate (CPU-bound Python) in this thread as fetches land."""
-    results: dict[str, PartnerResult] = {}
+    """Fetch in a thread pool, then decide every partner: on every core when many need
+    loading (a cold render cache, e.g. a fresh CI clone), else in this process."""
+    fetched: dict[str, tuple[str | None, BaseException | None]] = {}
     to_fetch = [
         w for w in work if options.fetch and w.selected and w.old_pin is not None and not w.added
     ]
     progress = options.progress
     if progress is not None:
         progress("fetching", 0, len(to_fetch))
-    evaluated: set[str] = set()
-
-    def settle(w: Work, head: str | None, error: BaseException | None) -> None:
-        results[w.partner.id] = decide(w, head, error, cache)
-        evaluated.add(w.partner.id)
-
     if to_fetch:
         with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
             futures: dict[Future[str], Work] = {
@@ -99,21 +100,69 @@ def run_all(
                     exc = fut.exception()
                     if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                         raise exc
-                    settle(w, None if exc else fut.result(), exc)
+                    fetched[w.partner.id] = (None if exc else fut.result(), exc)
             except BaseException:
                 for fut in futures:
                     fut.cancel()
                 kill_all()
                 raise
     for w in work:
-        if w.partner.id not in evaluated:
-            if not w.git_dir.exists() and w.old_pin is not None:
-                raise FatalError(
-                    f"{w.partner.path} is not initialised: run `git submodule update --init "
-                    f"--checkout {w.partner.path}` (or `bmz sync` without --no-fetch and --check)"
-                )
-            settle(w, None, None)
-    return [results[w.partner.id] for w in work]
+        if w.partner.id not in fetched and not w.git_dir.exists() and w.old_pin is not None:
+            raise FatalError(
+                f"{w.partner.path} is not initialised: run `git submodule update --init "
+                f"--checkout {w.partner.path}` (or `bmz sync` without --no-fetch and --check)"
+            )
+    jobs = [(w, *fetched.get(w.partner.id, (None, None))) for w in work]
+    heavy = [j for j in jobs if _loads(j[0], j[1], cache)]
+    settled = {r.id: r for r in _decide_all(heavy, cache, dump)}
+    return [
+        settled[w.partner.id] if w.partner.id in settled else decide(w, head, exc, cache)
+        for w, head, exc in jobs
+    ]
+
+
+PARALLEL_MIN_PARTNERS = 8
+"""Fewer partners to load than this are decided here: forking costs more than it saves."""
+
+
+def _loads(w: Work, head: str | None, cache: RenderCache | None) -> bool:
+    """Whether deciding this partner loads a collection (a new head, or a pin not cached)."""
+    if w.old_pin is None:
+        return False
+    if head is not None and head != w.old_pin:
+        return True
+    return cache is None or not cache.has(w.partner, w.old_pin)
+
+
+def _decide_all(
+    jobs: list[tuple[Work, str | None, BaseException | None]],
+    cache: RenderCache | None,
+    dump: central.Dumper | None,
+) -> list[PartnerResult]:
+    """Decide (and render) many partners on every core: each is loaded, checked and rendered
+    in a forked worker exactly as here, and its record goes to the render cache there."""
+    if len(jobs) < PARALLEL_MIN_PARTNERS or dump is None:
+        return [decide(w, head, exc, cache) for w, head, exc in jobs]
+    results = batch.run(
+        functools.partial(_decide_and_render, cache=cache, dump=dump), jobs, min_items=2
+    )
+    if cache is not None:  # what the workers read and wrote stays in the cache
+        for (w, _, _), r in zip(jobs, results, strict=True):
+            cache.keep(w.partner, w.old_pin)
+            cache.keep(w.partner, r.pin)
+    return results
+
+
+def _decide_and_render(
+    job: tuple[Work, str | None, BaseException | None],
+    *,
+    cache: RenderCache | None,
+    dump: central.Dumper,
+) -> PartnerResult:
+    w, head, exc = job
+    r = decide(w, head, exc, cache)
+    render_texts(r, dump, cache)
+    return r
 
 
 def _worktree_head(git_dir: Path) -> str | None:
@@ -182,7 +231,7 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
     gc.disable()  # loading allocates many small objects and frees none
     try:
         dump, cache = renderer(repo, writable=not options.check)
-        results = run_all(repo, work, opts, cache)
+        results = run_all(repo, work, opts, cache, dump)
         after = central.render(cf.head, blocks(results, dump, cache), dump)
     finally:
         if gc_was_enabled:
@@ -312,5 +361,5 @@ def regenerate(repo: Repo, head: bytes) -> tuple[bytes, list[PartnerResult]]:
     registry = central.read(head).registry
     work, _ = plan(repo, registry, set())
     dump, cache = renderer(repo, writable=True)
-    results = run_all(repo, work, Options(fetch=False), cache)
+    results = run_all(repo, work, Options(fetch=False), cache, dump)
     return central.render(head, blocks(results, dump, cache), dump), results
