@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bmz_collection.core import central_document
+from bmz_collection.core import central_document, limits
 from bmz_collection.core import jsonschemas as schemas
-from bmz_collection.core import limits
 from bmz_collection.core.checks import partner_config, run_checks
 from bmz_collection.core.checks.context import Context
 from bmz_collection.core.findings import Finding, Severity, unique_sorted
