@@ -13,9 +13,8 @@ import pytest
 from bmz_collection.engine import batch
 from bmz_collection.engine.sync import run
 
-from .gitrepos import Central, entry, git_env, make_central, make_partner
+from .gitrepos import Central, entry, make_central, make_partner
 
-__all__ = ["git_env"]
 pytestmark = pytest.mark.usefixtures("git_env")
 PARTNERS = 9
 
