@@ -157,7 +157,7 @@ def fetch_hangs(remote: Path) -> None:
 
 
 FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
-    "remote-gone": (remote_gone, "cannot fetch"),
+    "remote-gone": (remote_gone, "is not a git repository (or does not exist)"),
     "branch-deleted": (branch_deleted, "branch 'main' not found"),
     "collection-file-deleted": (collection_deleted, "[collection-file-missing]"),
     "collection-file-renamed": (collection_renamed, "[collection-file-missing]"),

@@ -190,7 +190,7 @@ def _duplicate_ids(p: PartnerRepo) -> str:
 
 def _gone(p: PartnerRepo) -> str:
     shutil.rmtree(p.path)
-    return "cannot fetch"
+    return "is not a git repository (or does not exist): check the URL"
 
 
 def _branch_deleted(p: PartnerRepo) -> str:
@@ -273,9 +273,10 @@ def test_only_selected_partners_advance(central: Central, tmp_path: Path) -> Non
 
 def test_local_remotes_need_allow_local(central: Central, tmp_path: Path) -> None:
     add_partners(central, tmp_path, "alpha")
-    code, out, _ = central.bmz("sync", "--repo", str(central.root))
-    assert code == 1
-    assert "--allow-local" in out
+    code, out, err = central.bmz("sync", "--repo", str(central.root))
+    assert code == 2  # one usage error for the run (issue 11), not a hold-back per partner
+    assert out == ""
+    assert "--allow-local" in err
 
 
 def test_summary_markdown(central: Central, tmp_path: Path) -> None:

@@ -97,6 +97,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add.add_argument("url", metavar="URL", help="the partner repository (https://)")
     add.add_argument("--branch", default="main", help="the partner's branch (main)")
     add.add_argument(
+        "--rev",
+        metavar="REV",
+        help="pin this commit, tag or branch instead of the branch head (resolved after the "
+        "fetch; validated like the head): moving a catalogue over at its existing pins",
+    )
+    add.add_argument(
         "--collection-file",
         default="collection.yaml",
         metavar="F",
@@ -152,6 +158,7 @@ def _run_add(args: argparse.Namespace) -> int:
     from bmz_collection.engine.partners import add_partner
     from bmz_collection.engine.sync.membership import Rejected
     from bmz_collection.io.git.process import GitError
+    from bmz_collection.report.findings import errors_first
 
     try:
         head, count = add_partner(
@@ -162,13 +169,19 @@ def _run_add(args: argparse.Namespace) -> int:
             collection_file=args.collection_file,
             allow_local=args.allow_local,
             timeout=args.timeout,
+            rev=args.rev,
         )
     except Rejected as exc:
-        for f in exc.findings:
+        for f in errors_first(exc.findings):
             print(f.one_line())
+        where = (
+            f"the head of {args.branch!r}"
+            if args.rev is None
+            else f"--rev {args.rev!r} ({(exc.commit or '')[:7]})"
+        )
         print(
-            f"bmz partner add: error: {args.id}: the collection at the head of {args.branch!r} "
-            "has errors; nothing was added",
+            f"bmz partner add: error: {args.id}: the collection at {where} has errors; "
+            "nothing was added",
             file=sys.stderr,
         )
         return 1

@@ -88,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
+    if args.summary and args.summary != "-":
+        writable(args.summary)
     options = Options(
         partners=tuple(args.partner),
         fetch=not args.no_fetch,
@@ -108,6 +110,24 @@ def run(args: argparse.Namespace) -> int:
 
         write_text(args.summary, summary.render(from_sync(result)))
     return result.exit_code
+
+
+def writable(target: str) -> None:
+    """``--summary FILE`` is checked before the sync, not after it: its folder must exist and
+    be writable, and FILE must not be a folder."""
+    import os
+    from pathlib import Path
+
+    from bmz_collection.core.errors import UsageError
+
+    path = Path(target)
+    folder = path.parent
+    if path.is_dir():
+        raise UsageError(f"--summary {target}: is a folder")
+    if not folder.is_dir():
+        raise UsageError(f"--summary {target}: folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--summary {target}: not writable")
 
 
 def write_text(target: str, text: str) -> None:

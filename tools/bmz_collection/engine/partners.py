@@ -36,10 +36,13 @@ def add_partner(
     collection_file: str,
     allow_local: bool,
     timeout: float,
+    rev: str | None = None,
 ) -> tuple[str, int]:
-    """Add and register a partner; (pinned commit, number of resources). Rolls back on any
-    failure, including an interruption."""
+    """Add and register a partner at its branch head (or at ``rev``); (pinned commit, number
+    of resources). Rolls back on any failure, including an interruption."""
     pid = policy.check_partner_id(pid)
+    if rev is not None:
+        membership.check_rev(rev)
     url = policy.check_url(url, allow_local=allow_local)
     policy.check_branch(branch)
     policy.check_collection_file(collection_file)
@@ -51,7 +54,7 @@ def add_partner(
         partner = central.Partner(pid, url, branch, collection_file)
         membership.check_free(repo, partner)
         with membership.transaction(repo, partner):
-            head, _ = membership.attach(repo, partner, timeout=timeout)
+            head, _ = membership.attach(repo, partner, timeout=timeout, rev=rev)
             new_head = central.add_partner(cf.head, partner)
             after, results = regenerate(repo, new_head)
             co_before, co_after, _ = review_routing(repo, results)
@@ -62,7 +65,7 @@ def add_partner(
                 stage.append(codeowners.PATH)
             repo.update_index([], stage)
     mine = next(r for r in results if r.id == pid)
-    return head, len(mine.entries)
+    return head, len(mine.ids)  # no entries are loaded when the render cache answers
 
 
 def remove_partner(start: Path, pid: str) -> None:

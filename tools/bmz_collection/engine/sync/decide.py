@@ -10,6 +10,7 @@ from bmz_collection.engine.sync.evaluate import evaluate
 from bmz_collection.engine.sync.model import PartnerResult, Status
 from bmz_collection.engine.sync.plan import Work
 from bmz_collection.engine.validate import CollectionResult
+from bmz_collection.io.git import failures
 from bmz_collection.io.git.objects import ShortRead, commit_subjects, has_commit, is_ancestor
 from bmz_collection.io.git.process import GitTimeout
 
@@ -17,12 +18,11 @@ from bmz_collection.io.git.process import GitTimeout
 def fetch_reason(w: Work, exc: BaseException) -> str:
     """Why a fetch failed, in one line a partner maintainer can act on."""
     text = str(exc)
-    stderr = getattr(exc, "stderr", "") or ""
-    if "couldn't find remote ref" in stderr or "couldn't find remote ref" in text:
-        return f"branch {w.partner.branch!r} not found at {w.partner.url}"
     if isinstance(exc, GitTimeout):
         return f"fetch of {w.partner.url} timed out ({text})"
-    return f"cannot fetch {w.partner.url}: {text}"
+    stderr = getattr(exc, "stderr", "") or ""
+    explained = failures.explain(stderr or text, url=w.partner.url, branch=w.partner.branch)
+    return explained or f"cannot fetch {w.partner.url}: {text}"
 
 
 def decide(

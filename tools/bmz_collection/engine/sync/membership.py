@@ -28,8 +28,10 @@ from bmz_collection.core.findings import Finding
 from bmz_collection.engine.sync.evaluate import evaluate
 from bmz_collection.engine.validate import CollectionResult
 from bmz_collection.io import fsio
+from bmz_collection.io.git import failures
 from bmz_collection.io.git.objects import resolve_commit
-from bmz_collection.io.git.repo import IndexEntry, Repo
+from bmz_collection.io.git.process import GitError, GitTimeout
+from bmz_collection.io.git.repo import GITLINK, IndexEntry, Repo
 
 GITMODULES = ".gitmodules"
 UPDATE = "none"
@@ -39,9 +41,11 @@ UPDATE = "none"
 class Rejected(Exception):
     """The partner's collection has errors at the head of its branch."""
 
-    def __init__(self, findings: list[Finding]) -> None:
+    def __init__(self, findings: list[Finding], commit: str | None = None) -> None:
         super().__init__("the partner's collection has errors")
         self.findings = findings
+        self.commit = commit
+        """The commit that was judged."""
 
 
 @dataclass
@@ -124,35 +128,69 @@ def transaction(repo: Repo, partner: Partner) -> Iterator[Snapshot]:
         raise
 
 
-def attach(repo: Repo, partner: Partner, *, timeout: float) -> tuple[str, CollectionResult]:
+def attach(
+    repo: Repo, partner: Partner, *, timeout: float, rev: str | None = None
+) -> tuple[str, CollectionResult]:
     """Add ``partner``'s submodule (inside a ``transaction``): clone its branch, mark it
-    ``update = none``, stage it, and validate its collection at the head; (head, result).
-    Raises ``Rejected`` when the collection has errors."""
+    ``update = none``, stage it at the head (or at ``rev``: a commit, tag or branch of the
+    clone), and validate its collection there; (pin, result). Raises ``Rejected`` when the
+    collection has errors; a failed clone is said in our words (``failures.explain``)."""
     path = partner.path
-    repo.git.run(
-        "submodule",
-        "add",
-        "--quiet",
-        "--branch",
-        partner.branch,
-        "--name",
-        path,
-        "--",
-        partner.url,
-        path,
-        timeout=timeout,
-        what="git submodule add",
-    )
+    try:
+        repo.git.run(
+            "submodule",
+            "add",
+            "--quiet",
+            "--branch",
+            partner.branch,
+            "--name",
+            path,
+            "--",
+            partner.url,
+            path,
+            timeout=timeout,
+            what="git submodule add",
+        )
+    except GitTimeout:
+        raise
+    except GitError as exc:
+        reason = failures.explain(exc.stderr, url=partner.url, branch=partner.branch)
+        if reason is None:
+            raise
+        raise GitError(reason, returncode=exc.returncode, stderr=exc.stderr) from None
     repo.git.run(
         "config", "--file", GITMODULES, f"submodule.{path}.update", UPDATE, what="git config"
     )
     repo.update_index([], [GITMODULES])
     module_dir = repo.module_dir(path)
-    head = resolve_commit(module_dir, "HEAD")
+    head = _pin(module_dir, partner.branch, rev)
     result = evaluate(module_dir, head, partner, validate=True)
     if not result.ok:
-        raise Rejected(result.findings)
+        raise Rejected(result.findings, head)
+    if rev is not None:
+        repo.git.run("-C", path, "checkout", "--quiet", "--detach", head, "--", what="git checkout")
+        repo.update_index([IndexEntry(GITLINK, head, path)])
     return head, result
+
+
+def check_rev(rev: str) -> str:
+    """``--rev``: a name git resolves, never option-like."""
+    if not rev or rev.startswith("-") or any(c.isspace() or ord(c) < 32 for c in rev):
+        raise FatalError(f"invalid --rev {rev!r}: a commit, tag or branch name")
+    return rev
+
+
+def _pin(module_dir: Path, branch: str, rev: str | None) -> str:
+    """The commit to pin: the branch head, or ``rev`` as a commit, tag or (remote) branch."""
+    if rev is None:
+        return resolve_commit(module_dir, "HEAD")
+    for candidate in (rev, f"refs/remotes/origin/{rev}", f"refs/tags/{rev}"):
+        with contextlib.suppress(GitError):
+            return resolve_commit(module_dir, candidate)
+    raise FatalError(
+        f"--rev {rev!r}: no such commit, tag or branch in the partner repository "
+        f"(fetched branch {branch!r} and its tags)"
+    )
 
 
 @dataclass

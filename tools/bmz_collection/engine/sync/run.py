@@ -219,6 +219,8 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
     unknown = [pid for pid in options.partners if pid not in ids]
     if unknown:
         raise UsageError(f"unknown partner {unknown[0]!r} (not in config.partners)")
+    if options.fetch and not options.check and not options.allow_local:
+        _refuse_local(registry, set(options.partners))
     if not options.check:
         lock.clean_stale_temp_files(repo.root)
         lock.clean_stale_temp_files((repo.root / codeowners.PATH).parent)
@@ -285,6 +287,22 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
     cache.prune()
     out.notes.extend(_checkout(repo, results, work, options.jobs))
     return out
+
+
+def _refuse_local(registry: list[central.Partner], selected: set[str]) -> None:
+    """Local partner URLs without ``--allow-local``: one usage error for the run, not the same
+    refusal once per partner."""
+    local = [
+        p.id
+        for p in registry
+        if (not selected or p.id in selected) and policy.transport_of(p.url) == "file"
+    ]
+    if local:
+        named = ", ".join(local[:3]) + (f" and {len(local) - 3} more" if len(local) > 3 else "")
+        raise UsageError(
+            f"{len(local)} partner(s) have local repository URLs ({named}): fetching them "
+            "needs --allow-local"
+        )
 
 
 def add_pending(repo: Repo, work: list[Work], options: Options) -> None:
