@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from .gitrepos import Central, entry, git, git_env, ids, make_central, make_partner
+from .gitrepos import Central, entry, git, ids, make_partner
 
-__all__ = ["git_env"]
 pytestmark = pytest.mark.usefixtures("git_env")
-
-
-@pytest.fixture
-def central(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Central:
-    return make_central(tmp_path, capsys)
 
 
 def test_re_adding_a_removed_partner_counts_its_resources(central: Central, tmp_path: Path) -> None:
