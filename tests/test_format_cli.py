@@ -199,15 +199,16 @@ BAD: dict[str, tuple[str | bytes, str, str]] = {
 
 @pytest.mark.parametrize("case", sorted(BAD))
 @pytest.mark.parametrize("mode", [[], ["--check"], ["--diff"]], ids=["fix", "check", "diff"])
-def test_unreadable_input_exits_2_with_one_line(
+def test_invalid_yaml_in_a_readable_file_is_a_finding_exit_1_with_one_line(
     repo: Path, capsys: pytest.CaptureFixture[str], case: str, mode: list[str]
 ) -> None:
+    """Content, not an unreadable file: exit 1 as in yamllint and check-jsonschema (issue 13)."""
     text, start, rule = BAD[case]
     f = write(repo / "rdf.yaml", text)
     before = snapshot(f)
     os.chdir(repo)
     code, out, err = run(capsys, *mode, "rdf.yaml")
-    assert code == 2
+    assert code == 1
     assert out == ""
     lines = err.splitlines()
     assert len(lines) == 1, err
@@ -216,7 +217,7 @@ def test_unreadable_input_exits_2_with_one_line(
     assert snapshot(f) == before
 
 
-def test_unreadable_input_in_a_real_process_shows_no_traceback(repo: Path) -> None:
+def test_invalid_yaml_in_a_real_process_shows_no_traceback(repo: Path) -> None:
     f = write(repo / "rdf.yaml", "a: 1\na: 2\n")
     proc = subprocess.run(
         [sys.executable, "-m", "bmz_collection", "format", str(f)],
@@ -224,7 +225,7 @@ def test_unreadable_input_in_a_real_process_shows_no_traceback(repo: Path) -> No
         text=True,
         check=False,
     )
-    assert proc.returncode == 2
+    assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and "[yaml-duplicate-key]" in proc.stderr
     assert "Traceback" not in proc.stderr
 
@@ -235,7 +236,7 @@ def test_one_bad_file_does_not_stop_the_others(
     bad = write(repo / "a" / "rdf.yaml", "a: [\n")
     good = write(repo / "b" / "rdf.yaml", MESSY)
     code, out, err = run(capsys, str(bad), str(good))
-    assert code == 2
+    assert code == 1
     assert out == f"reformatted {good}\n"
     assert "1 file not formatted" in err
     assert good.read_text(encoding="utf-8") == CANONICAL
@@ -421,7 +422,7 @@ def test_many_files_use_worker_processes_with_the_same_results(
     ]
     write(repo / "r99" / "rdf.yaml", "a: [\n")
     code, out, err = run(capsys, str(repo))
-    assert code == 2
+    assert code == 1
     assert out.splitlines() == [f"reformatted {f}" for i, f in enumerate(files) if i % 3]
     assert "16 files reformatted, 8 files left unchanged, 1 file not formatted" in err
     assert all(f.read_text(encoding="utf-8") == CANONICAL for f in files)
@@ -437,7 +438,7 @@ def test_hook_formats_like_the_command(repo: Path, capsys: pytest.CaptureFixture
     assert hook_main([str(f)]) == 0
     assert hook_main([]) == 0
     write(f, "a: [\n")
-    assert hook_main([str(f)]) == 2
+    assert hook_main([str(f)]) == 1
     assert capsys.readouterr().err.endswith("[yaml-syntax]\n")
 
 

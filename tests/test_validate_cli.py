@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_error_line_format_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixt
     assert out == f'{f}:1:1: error: "name" is a required property [schema-required]\n'
 
 
-def test_unreadable_yaml_exits_2_but_other_files_are_checked(
+def test_invalid_yaml_is_a_finding_and_other_files_are_checked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = write(tmp_path / "a" / "rdf.yaml", "name: [unclosed\n")
@@ -59,7 +60,7 @@ def test_unreadable_yaml_exits_2_but_other_files_are_checked(
         tmp_path / "b" / "rdf.yaml", GOOD_APP.replace("type: application", "type: nonsense")
     )
     code, out, _ = run(capsys, str(bad), str(good))
-    assert code == 2
+    assert code == 1  # a readable file's content: a finding (issue 13); 2 is for unreadable
     lines = out.splitlines()
     assert lines[0].startswith(f"{bad}:2:1: error: ")
     assert lines[0].endswith("[yaml-syntax]")
@@ -327,7 +328,7 @@ def test_no_traceback_on_hostile_input(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "bmz_collection", "validate", str(f)], capture_output=True, text=True
     )
-    assert proc.returncode == 2
+    assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert proc.stdout.count("\n") == 1
 
@@ -337,3 +338,28 @@ def test_help_explains_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
         main(["validate", "--help"])
     assert info.value.code == 0
     assert "Exit codes: 0 valid, 1 findings" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("a: 1\na: 2\n", "yaml-duplicate-key"),
+        ("? [1, 2]\n: x\n", "yaml-key-type"),
+        ("a: !!python/object:os.system x\n", "yaml-tag"),
+    ],
+)
+def test_content_load_errors_are_findings_and_unreadable_files_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, rule: str
+) -> None:
+    """As check-jsonschema and yamllint: what a readable file says is a finding (exit 1);
+    2 stays for usage errors and files that cannot be read."""
+    f = write(tmp_path / "rdf.yaml", text)
+    code, out, _ = run(capsys, str(f))
+    assert code == 1, out
+    assert out.rstrip().endswith(f"[{rule}]")
+    fifo = tmp_path / "fifo" / "rdf.yaml"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    code, out, _ = run(capsys, str(fifo))
+    assert code == 2, out
+    assert "[file-unreadable]" in out

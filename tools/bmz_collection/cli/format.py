@@ -19,8 +19,9 @@ repository's pyproject.toml:
   indent = 2                # spaces per mapping level
   indent-sequences = true   # `key:\\n  - item` (false: `key:\\n- item`)
 
-Exit codes: 0 nothing to change, 1 files changed (or would change with --check/--diff),
-2 usage error, or a file that cannot be read as YAML (or could not be formatted safely).
+Exit codes: 0 nothing to change, 1 files changed (or would change with --check/--diff), or a
+readable file that is not valid YAML (a finding), 2 usage error, a file that cannot be read
+(missing, not a regular file, too large) or could not be formatted safely.
 """
 
 

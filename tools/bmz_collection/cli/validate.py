@@ -17,8 +17,9 @@ resolves it), generic RDFs (application, dataset, notebook) and model RDFs (0.4,
 kind of each file is detected from its content. Folders are searched for RDF file names.
 
 Output lines look like `path:line:col: error: message (location) [rule]`.
-Exit codes: 0 valid, 1 findings (errors, or warnings with --strict), 2 usage error or a file
-that cannot be read as YAML.
+Exit codes: 0 valid, 1 findings (errors, or warnings with --strict; a readable file that is
+not valid YAML, or has duplicate keys, non-string keys or tags, is a finding too), 2 usage
+error or a file that cannot be read (missing, not a regular file, too large).
 """
 
 
@@ -41,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def exit_code(validation: Validation) -> int:
-    """2 when a file could not be read as YAML (or did not exist), 1 for errors, else 0."""
+    """2 when a file could not be read (or did not exist), 1 for errors, else 0."""
     if not validation.readable:
         return 2
     return 1 if validation.errors else 0

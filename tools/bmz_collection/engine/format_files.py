@@ -24,7 +24,8 @@ def format_paths(
     quiet: bool = False,
 ) -> int:
     """``bmz format`` and the ``bmz-format`` hook: 0 nothing to do, 1 changed (or would
-    change), 2 when a file cannot be read as YAML or cannot be formatted safely."""
+    change, or a readable file is not valid YAML), 2 when a file cannot be read or cannot be
+    formatted safely."""
     from bmz_collection.core import limits
     from bmz_collection.engine import batch
 
@@ -35,14 +36,15 @@ def format_paths(
     tasks = [(f, styles.of(f.root), write, diff, upgrade) for f in files]
     results = batch.run(_format_one, tasks, min_items=limits.FORMAT_PARALLEL_MIN_FILES)
 
-    changed = errors = 0
+    changed = errors = findings = 0
     listing = err if diff else out
     for (file, *_), (status, message, patch) in zip(tasks, results, strict=True):
         name = str(file.path)
-        if message and status != "error":  # what an upgrade left for a person
+        if message and status not in ("error", "finding"):  # what an upgrade left
             err.write(message + "\n")
-        if status == "error":
-            errors += 1
+        if status in ("error", "finding"):
+            errors += status == "error"
+            findings += status == "finding"
             err.write(message + "\n")
         elif status == "changed":
             changed += 1
@@ -50,10 +52,11 @@ def format_paths(
                 out.write(patch)
             listing.write(f"{'reformatted' if write else 'would reformat'} {name}\n")
     if not quiet and len(files) > 1:  # for one file its own line says it all
-        err.write(_summary(len(files), changed, errors, write) + "\n")
+        err.write(_summary(len(files), changed, errors + findings, write) + "\n")
     if errors:
         return 2
-    return 1 if changed else 0  # notes are warnings: `bmz outdated` is the one that fails
+    # notes are warnings: `bmz outdated` is the one that fails
+    return 1 if changed or findings else 0
 
 
 def _summary(total: int, changed: int, errors: int, write: bool) -> str:
@@ -108,7 +111,7 @@ def _format_one(task: Task) -> Result:
 
     try:
         raw = read(file)
-    except LoadError as exc:
+    except LoadError as exc:  # not read at all
         return "error", exc.finding.one_line(), ""
     # A central collection.yaml: only its hand-written head is ours to format. The generated
     # part is canonical by construction and `bmz sync --check` guards it byte for byte; at 50k
@@ -119,12 +122,15 @@ def _format_one(task: Task) -> Result:
         return failed("central-marker", str(exc))
     try:
         doc = load_mapping(head, name)
+    except LoadError as exc:  # a readable file's content (syntax, keys, tags): a finding
+        return "finding", exc.finding.one_line(), ""
+    try:
         new = format_document(doc.text, doc.data, style, file=name)
         notes = ""
         if upgrade and generated is None:
             upgraded = upgrade_to_newest(new, style, file=name)
             new, notes = upgraded.text, "\n".join(n.one_line() for n in upgraded.notes)
-    except (LoadError, FormatError, UpgradeError) as exc:
+    except (FormatError, UpgradeError) as exc:
         return "error", exc.finding.one_line(), ""
     data = new.encode("utf-8") + raw[len(head) :]
     if data == raw:

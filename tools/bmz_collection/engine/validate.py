@@ -207,7 +207,7 @@ class Validation:
 
     @property
     def readable(self) -> bool:
-        """Whether every file could be read as YAML (and existed)."""
+        """Whether every file existed and could be read (its content may still be invalid)."""
         return all(r.readable for r in self.files)
 
 
@@ -217,11 +217,14 @@ def check_file(file: Located) -> FileResult:
     display = str(file.path)
     try:
         raw = read(file)
-        doc = central_document.load(raw, display) or load_mapping(raw, display)
-        size = len(raw)
-        del raw  # a central file's bytes: tens of megabytes the checks do not need
-    except LoadError as exc:
+    except LoadError as exc:  # missing, not a regular file, too large: never read
         return FileResult(display, [exc.finding], False)
+    try:
+        doc = central_document.load(raw, display) or load_mapping(raw, display)
+    except LoadError as exc:  # a readable file's content (syntax, keys, tags): a finding
+        return FileResult(display, [exc.finding])
+    size = len(raw)
+    del raw  # a central file's bytes: tens of megabytes the checks do not need
     if size > limits.MAX_BLOB and detect_kind(doc.data) is not Kind.CENTRAL:
         # sync reads partner files up to MAX_BLOB: the hook must refuse what it refuses
         message = (
