@@ -87,8 +87,12 @@ def test_unknown_revisions_are_usage_errors(scenario: Central) -> None:
     code, _, err = scenario.bmz("diff", "nope", "--repo", str(scenario.root))
     assert code == 2
     assert "unknown revision 'nope'" in err
-    code, _, err = scenario.bmz("diff", "--to", "--upload-pack=x", "--repo", str(scenario.root))
-    assert code == 2
+    code, out, err = scenario.bmz("diff", "--to", "--upload-pack=x", "--repo", str(scenario.root))
+    assert (code, out) == (2, "")
+    assert "argument --to: expected one argument" in err  # an option, not a revision
+    code, out, err = scenario.bmz("diff", "--to=--upload-pack=x", "--repo", str(scenario.root))
+    assert (code, out) == (2, "")
+    assert "invalid revision '--upload-pack=x'" in err  # never given to git
 
 
 def test_a_state_before_the_tool_has_no_entries(

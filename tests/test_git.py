@@ -164,10 +164,8 @@ def test_a_timeout_kills_the_whole_process_group(
     pidfile = tmp_path / "child.pid"
     script = f"sleep 60 & echo $! > {pidfile}; wait"
     monkeypatch.setattr(process.Git, "argv", lambda self, args: ["sh", "-c", script])
-    started = time.monotonic()
-    with pytest.raises(process.GitTimeout, match="no answer within"):
-        process.Git(tmp_path, timeout=1).run("fetch")
-    assert time.monotonic() - started < 30
+    with pytest.raises(process.GitTimeout, match="no answer within 1 s"):
+        process.Git(tmp_path, timeout=1).run("fetch")  # raised only when the timeout fired
     child = int(pidfile.read_text())
     for _ in range(100):
         try:

@@ -232,7 +232,7 @@ def test_every_failed_add_leaves_nothing(central: Central, tmp_path: Path, case:
     elif case == "yaml-error":
         p.write(p.collection_file, "a: b: c\n")
         p.commit()
-    code, _, err = central.bmz(
+    code, out, err = central.bmz(
         "partner",
         "add",
         "alpha",
@@ -242,7 +242,13 @@ def test_every_failed_add_leaves_nothing(central: Central, tmp_path: Path, case:
         str(central.root),
         *argv,
     )
-    assert code in (1, 2)
+    expected = {  # why it failed, and the exit code that goes with it
+        "missing-branch": (2, "branch 'nope' not found"),
+        "missing-file": (1, "collection file other.yaml not found"),
+        "yaml-error": (1, "[yaml-syntax]"),
+        "gone": (2, "nowhere is not a git repository (or does not exist)"),
+    }[case]
+    assert (code, expected[1] in out + err) == (expected[0], True), out + err
     assert "Traceback" not in err
     assert snapshot(central) == before
     assert central.status() == ""
