@@ -132,7 +132,8 @@ def read_bounded(path: Path, limit: int | None = None) -> bytes:
     ``limit`` (``limits.MAX_BYTES``): a FIFO given as an RDF would block the run forever and
     ``/dev/zero`` would fill the memory, so both are refused before a byte is read."""
     limit = limits.MAX_BYTES if limit is None else limit
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)  # a FIFO must not block
+    # a FIFO must not block (POSIX); Windows has neither O_NONBLOCK nor FIFOs on its file system
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fd)
