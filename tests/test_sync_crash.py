@@ -6,6 +6,8 @@ renames of a real `bmz sync` process); the product has no crash hooks of its own
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import signal
 import subprocess
@@ -98,18 +100,17 @@ def check_recovery(root: Path, old: bytes, new: bytes, staged: str) -> None:
     assert all(line[1] == " " for line in dirty.splitlines()), dirty  # all staged, worktree clean
 
 
-def run_killed(root: Path, plan: str, counter: Path) -> subprocess.CompletedProcess[str]:
-    """`bmz sync` under the test-side crash runner (see tests/hostile/crashpoints.py)."""
+def run_killed(
+    root: Path, plan: str, counter: Path, *argv: str
+) -> subprocess.CompletedProcess[str]:
+    """`bmz sync` (or ``argv``) under the test-side crash runner (tests/hostile/crashpoints.py)."""
     return subprocess.run(
         [
             sys.executable,
             str(crashpoints.__file__),
             str(counter),
             plan,
-            "sync",
-            "--allow-local",
-            "--repo",
-            str(root),
+            *(argv or ("sync", "--allow-local", "--repo", str(root))),
         ],
         capture_output=True,
         text=True,
@@ -150,3 +151,131 @@ def test_killed_at_every_point(moved_on: tuple[Path, bytes, bytes, str], tmp_pat
         check_recovery(root, old, new, staged)
         crashpoints.log("sync", plan)
         shutil.rmtree(root)
+
+
+SIGNALS = {"SIGINT": 130, "SIGTERM": 143}
+
+
+def session_members(sid: int) -> list[int]:
+    """Processes still alive (not zombies) in session ``sid``: git children bmz left behind."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive
+
+
+def run_signalled(
+    root: Path, plan: str, counter: Path, *argv: str
+) -> subprocess.CompletedProcess[str]:
+    """As ``run_killed``, and afterwards: no process of bmz's session (its git children in
+    their own sessions are checked through the lock and the index) and the lock is free."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(crashpoints.__file__),
+            str(counter),
+            plan,
+            *(argv or ("sync", "--allow-local", "--repo", str(root))),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    out, err = proc.communicate(timeout=120)  # a guard against a hang, not a timing assertion
+    assert session_members(proc.pid) == [], (plan, err)
+    with open(root / ".git" / LOCK_NAME, "a") as fh:  # released: taken at once
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def no_git_left(root: Path) -> None:
+    """No git process of this run (working in ``root``, or on a git directory in it) is still
+    alive: they run in their own sessions, so bmz must have killed them. Other git processes
+    on the machine are not ours."""
+    mine = str(root).encode()
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+            state = (cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            cwd = os.readlink(cmdline.parent / "cwd").encode()
+        except (OSError, IndexError):
+            continue
+        if b"git" in argv[0] and state != "Z" and (cwd.startswith(mine) or mine in b" ".join(argv)):
+            left.append(b" ".join(argv).decode(errors="replace"))
+    assert left == [], left
+
+
+def test_signalled_at_every_point(moved_on: tuple[Path, bytes, bytes, str], tmp_path: Path) -> None:
+    """SIGINT and SIGTERM at each event of a sync: exit 130 or 143, the old or new complete
+    file, no git process left, the lock released; the next run converges."""
+    template, old, new, staged = moved_on
+    probe = tmp_path / "probe"
+    shutil.copytree(template, probe, symlinks=True)
+    counter = tmp_path / "events.json"
+    assert run_killed(probe, "count", counter).returncode == 0
+    events = crashpoints.counts(counter)
+    shutil.rmtree(probe)
+    for plan in crashpoints.sample(events, full=crashpoints.full(), every=4):
+        for name, code in SIGNALS.items():
+            tag = f"{name}-{plan.replace(':', '-')}"
+            root = tmp_path / f"run-{tag}"
+            shutil.copytree(template, root, symlinks=True)
+            done = run_signalled(root, f"{name}@{plan}", tmp_path / f"{tag}.json")
+            assert done.returncode == code, (tag, done.stdout, done.stderr)
+            assert "Traceback" not in done.stderr, done.stderr
+            no_git_left(root)
+            check_right_after_the_kill(root, old, new)
+            check_recovery(root, old, new, staged)
+            crashpoints.log("sync-signal", f"{name}@{plan}")
+            shutil.rmtree(root)
+
+
+def test_partner_add_signalled_at_every_point_is_rolled_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGINT and SIGTERM at each event of `bmz partner add`: exit 130 or 143 and the central
+    repository exactly as before (files, index, .gitmodules, .git/modules), lock released."""
+    central = make_central(tmp_path, capsys)
+    assert central.add(make_partner(tmp_path, "alpha"))[0] == 0
+    central.commit("alpha")
+    beta = make_partner(tmp_path, "beta")
+    template = tmp_path / "template"
+    shutil.copytree(central.root, template, symlinks=True)
+    argv = ("partner", "add", "beta", str(beta.path), "--allow-local", "--repo")
+
+    def state(root: Path) -> tuple[str, str, bytes, bool, bool]:
+        return (
+            git(root, "ls-files", "--stage"),
+            git(root, "status", "--porcelain", "--ignore-submodules=none"),
+            (root / "collection.yaml").read_bytes(),
+            (root / ".git" / "modules" / "partners" / "beta").exists(),
+            (root / "partners" / "beta").exists(),
+        )
+
+    probe = tmp_path / "probe"
+    shutil.copytree(template, probe, symlinks=True)
+    counter = tmp_path / "events.json"
+    done = run_killed(probe, "count", counter, *argv, str(probe))
+    assert done.returncode == 0, done.stderr
+    events = crashpoints.counts(counter)
+    shutil.rmtree(probe)
+    expected = state(template)
+    for plan in crashpoints.sample(events, full=crashpoints.full(), every=4):
+        for name, code in SIGNALS.items():
+            tag = f"add-{name}-{plan.replace(':', '-')}"
+            root = tmp_path / f"run-{tag}"
+            shutil.copytree(template, root, symlinks=True)
+            done = run_signalled(root, f"{name}@{plan}", tmp_path / f"{tag}.json", *argv, str(root))
+            assert done.returncode == code, (tag, done.stdout, done.stderr)
+            assert "Traceback" not in done.stderr, done.stderr
+            no_git_left(root)
+            assert state(root) == expected, tag
+            crashpoints.log("partner-add-signal", f"{name}@{plan}")
+            shutil.rmtree(root)

@@ -13,6 +13,8 @@ cancellation would. Events:
 
 Usage: ``python crashpoints.py COUNTER PLAN BMZ-ARGS...`` where PLAN is ``kind:n``, or
 ``count`` to run to the end and leave the number of events of each kind in COUNTER (JSON).
+``SIGINT@kind:n`` or ``SIGTERM@kind:n`` sends that signal to bmz at the event instead (as
+Ctrl-C or a CI cancellation would) and lets it go on: bmz must stop, roll back and exit.
 Run it in a new session (``start_new_session=True``) so the group is bmz and its workers.
 """
 
@@ -36,6 +38,8 @@ _lock = threading.Lock()
 class Plan:
     def __init__(self, counter: Path, plan: str) -> None:
         self.counter = counter
+        sig, _, plan = plan.rpartition("@")
+        self.signal = getattr(signal, sig) if sig else None
         self.kind, _, n = plan.partition(":")
         self.at = int(n) if n else 0
 
@@ -54,7 +58,13 @@ class Plan:
             return kind == self.kind and counts[kind] == self.at
 
 
+_plan: Plan | None = None
+
+
 def die() -> None:
+    if _plan is not None and _plan.signal is not None:
+        os.kill(os.getpid(), _plan.signal)  # delivered to the main thread; bmz goes on
+        return
     sys.stdout.flush()
     sys.stderr.flush()
     os.killpg(os.getpgid(0), signal.SIGKILL)
@@ -69,6 +79,9 @@ class _HalfWriter:
 
     def write(self, data: bytes) -> int:
         if self._plan.event("write"):
+            if self._plan.signal is not None:
+                die()  # the handler raises here, in the main thread, before the write
+                return int(self._fh.write(data))
             self._fh.write(data[: len(data) // 2])
             self._fh.flush()
             os.fsync(self._fh.fileno())
@@ -87,6 +100,8 @@ class _HalfWriter:
 
 
 def install(plan: Plan) -> None:
+    global _plan
+    _plan = plan
     from bmz_collection.io.git import process
 
     real_run = process.Git.run

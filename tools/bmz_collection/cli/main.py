@@ -7,7 +7,9 @@ import contextlib
 import importlib
 import io
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from typing import NoReturn, Protocol, TextIO
 
@@ -135,15 +137,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(commands[args.command], args)
 
 
+class Terminated(BaseException):
+    """SIGTERM (how CI cancels a job), raised in the main thread like KeyboardInterrupt so that
+    every ``finally`` and rollback on the way runs."""
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    """SIGINT and SIGTERM: stop starting git and kill the running git processes (their process
+    groups), then unwind the main thread (rollbacks run, the lock is released). A second
+    signal is ignored so that it cannot cut a rollback short."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    process = sys.modules.get("bmz_collection.io.git.process")  # no git started: none to stop
+    if process is not None:
+        process.stop()
+    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _signals_handled() -> Iterator[None]:
+    """``_on_signal`` for the command's run; the previous handlers afterwards (``main`` is
+    also called in-process, by tests and the hooks)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in before:
+        signal.signal(sig, _on_signal)
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
 def _run(command: _Command, args: argparse.Namespace) -> int:
     try:
-        return command.run(args)
+        with _signals_handled():
+            return command.run(args)
     except FatalError as exc:
         print(f"bmz {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_FATAL
     except KeyboardInterrupt:
         print(f"bmz {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"bmz {args.command}: terminated", file=sys.stderr)
+        return 143
     except Exception as exc:
         if os.environ.get("BMZ_DEBUG"):
             raise

@@ -110,12 +110,25 @@ def hardened_env(*, allow_local: bool, index_file: str | None = None) -> dict[st
 
 _live: set[subprocess.Popen[bytes]] = set()
 _live_lock = threading.Lock()
+_stopping = False
+"""Set by ``stop`` (SIGINT, SIGTERM): worker threads start no git process any more."""
 
 
 def kill(proc: subprocess.Popen[bytes]) -> None:
     """Kill one git process and its helpers (its whole process group)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+def stop() -> None:
+    """On SIGINT or SIGTERM: from now on no worker thread starts git (a thread waiting on a
+    lock would otherwise start a 300 s ``git submodule update`` after the kill), and every git
+    process running is killed with its process group. The main thread may still run git: it
+    rolls back."""
+    global _stopping
+    with _live_lock:
+        _stopping = True
+    kill_all()
 
 
 def kill_all() -> None:
@@ -131,19 +144,21 @@ def spawn(
     argv: Sequence[str], cwd: Path | None, env: dict[str, str], stdin: int
 ) -> subprocess.Popen[bytes]:
     """Start git in its own process group, known to ``kill_all`` until ``forget``."""
-    try:
-        proc = subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            env=env,
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed (or not on PATH)") from None
-    with _live_lock:
+    with _live_lock:  # held while starting: ``stop`` cannot miss a process being started
+        if _stopping and threading.current_thread() is not threading.main_thread():
+            raise GitError("interrupted: no new git process is started")
+        try:
+            proc = subprocess.Popen(
+                list(argv),
+                cwd=cwd,
+                env=env,
+                stdin=stdin,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed (or not on PATH)") from None
         _live.add(proc)
     return proc
 
