@@ -42,7 +42,7 @@ def test_diff_reads_the_central_repository_alone(scenario: Central, tmp_path: Pa
     git(tmp_path, "clone", "--quiet", str(scenario.root), str(clone))
     out = diff(scenario, "HEAD~1", "--to", "HEAD", repo=clone)
     assert "**Resources:** 1 added, 1 removed, 2 changed (6 in the collection)" in out
-    assert "- `alpha/one`: `description`, `maintainers`, `tags`" in out
+    assert "- `alpha/one`: `description`: `First.` → `First, better.`; `tags`" in out
     assert "**Commits**" not in out
     assert "commits are not available locally" in out
     assert "[compare](https://github.com/example-org/alpha-models/compare/" in out

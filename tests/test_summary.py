@@ -114,7 +114,7 @@ def test_a_summary_too_long_for_a_pull_request_leaves_the_lists_out() -> None:
     )
     s = changes.Summary("bmz sync", [change], 3000)
     full = summary.render(s, limit=10**9)
-    assert "- … and 2950 more" in full and "- … and more" in full
+    assert "- … and 2950 more resources" in full and "- … and 20 more commits" in full
     assert len(full) > 1000
     short = summary.render(s, limit=1000)
     assert len(short) < 1000
@@ -135,7 +135,7 @@ def test_a_summary_too_long_for_a_pull_request_leaves_the_lists_out() -> None:
         error_commit="3" * 40,
     )
     text = summary.render(changes.Summary("bmz sync", [held], 1))
-    assert "… and 9 more" in text
+    assert "… and 9 more errors" in text
     assert (
         f"- [collection.yaml:1](https://github.com/o/p/blob/{'3' * 40}/collection.yaml#L1)" in text
     )

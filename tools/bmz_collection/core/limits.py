@@ -58,6 +58,13 @@ MAX_ITEMS = 50
 MAX_ERRORS = 30
 """Findings listed per held-back partner in a summary; the rest is counted."""
 
+MAX_VALUE = 60
+"""Characters of a changed value a summary shows (old -> new); longer ones are cut, with
+their length, so one changed description does not fill a pull request."""
+
+MAX_GROUPED_IDS = 3
+"""Resource ids named for a change shared by many resources; the rest is counted."""
+
 BODY_LIMIT = 60_000
 """GitHub refuses pull request bodies over 65,536 characters: past this, lists are left out."""
 

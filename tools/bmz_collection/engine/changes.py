@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from bmz_collection.core import central, codeowners
 from bmz_collection.core.findings import Finding
 from bmz_collection.engine.sync.model import SyncResult
+from bmz_collection.engine.values import FieldChange, field_changes
 
 UPDATED = "updated"
 HELD_BACK = "held back"
@@ -36,6 +37,8 @@ class ResourceChanges:
     removed: list[str] = field(default_factory=list)
     changed: list[tuple[str, list[str]]] = field(default_factory=list)
     """(id, names of the changed fields)."""
+    values: list[tuple[str, list[FieldChange]]] = field(default_factory=list)
+    """(id, its changed values down to nested paths), in the order of ``changed``."""
     details: list[str] = field(default_factory=list)
     """Names of the changed fields of the partner page details."""
 
@@ -71,8 +74,13 @@ def compare(
         at(_partner_of(rid)).removed.append(rid)
     for rid in sorted(set(old) & set(new)):
         if old[rid] != new[rid]:
-            names = central.entry_changes(old[rid], new[rid]) if fields else []
-            at(_partner_of(rid)).changed.append((rid, names))
+            ch = at(_partner_of(rid))
+            if fields:
+                ch.changed.append((rid, central.entry_changes(old[rid], new[rid])))
+                a, b = central.entry_fields(old[rid]), central.entry_fields(new[rid])
+                ch.values.append((rid, field_changes(a, b)))
+            else:
+                ch.changed.append((rid, []))
     old_d, new_d = central.generated_details(old_text), central.generated_details(new_text)
     for pid in sorted(set(old_d) | set(new_d)):
         if pid in old_d and pid in new_d and old_d[pid] != new_d[pid]:
@@ -103,6 +111,12 @@ class PartnerChange:
     subjects: list[str] = field(default_factory=list)
     """``<short hash> <subject>`` of the commits between the pins, newest first."""
     more_subjects: bool = False
+    commits: int | None = None
+    """How many commits the new head (held back: the refused head) is ahead of the old pin."""
+    new_warnings: list[Finding] = field(default_factory=list)
+    """Warnings at the new pin that the old pin did not have."""
+    first_broken: tuple[str, str, str] | None = None
+    """Held back: (short hash, subject, date) of the first commit with errors after the pin."""
     changes: ResourceChanges = field(default_factory=ResourceChanges)
     reasons: list[str] = field(default_factory=list)
     errors: list[Finding] = field(default_factory=list)
@@ -166,6 +180,9 @@ def from_sync(result: SyncResult, title: str = "bmz sync") -> Summary:
             reviewers=list(owners.users) if owners is not None else None,
             notes=owners.notes() if owners is not None and r.changed else [],
             registry=list(r.registry_changes),
+            commits=r.commits,
+            new_warnings=list(r.new_warnings),
+            first_broken=r.first_broken,
         )
         if r.status.value == HELD_BACK or r.tried:
             p.reasons = list(r.reasons)

@@ -134,6 +134,7 @@ def _history(p: ch.PartnerChange, git_dir: Path, old: str, new: str) -> None:
     subjects = objects.commit_subjects(git_dir, old, new, limit=limits.MAX_SUBJECTS + 1)
     p.subjects = subjects[: limits.MAX_SUBJECTS]
     p.more_subjects = len(subjects) > limits.MAX_SUBJECTS
+    p.commits = objects.count_commits(git_dir, old, new)
 
 
 def _section(raw: bytes | None) -> bytes | None:

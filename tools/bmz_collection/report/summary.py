@@ -8,8 +8,10 @@ ids, error messages) is shown as code, so it can neither format the body nor men
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from bmz_collection.core import central, codeowners, limits
 from bmz_collection.core.github import github_repository
@@ -21,8 +23,10 @@ from bmz_collection.engine.changes import (
     REMOVED,
     UPDATED,
     PartnerChange,
+    ResourceChanges,
     Summary,
 )
+from bmz_collection.engine.values import MISSING, FieldChange, group
 
 # -- links ---------------------------------------------------------------------------------------
 
@@ -78,22 +82,78 @@ def _ids(title: str, items: Sequence[str], compact: bool) -> list[str]:
         return [out[0].rstrip(":"), ""]
     out += [f"- {code(i)}" for i in items[: limits.MAX_ITEMS]]
     if len(items) > limits.MAX_ITEMS:
-        out.append(f"- … and {len(items) - limits.MAX_ITEMS} more")
+        out.append(f"- … and {len(items) - limits.MAX_ITEMS} more resources")
     return [*out, ""]
 
 
-def _changed(items: Sequence[tuple[str, list[str]]], compact: bool) -> list[str]:
+def _value(value: Any) -> str:
+    """A value as one line of code, cut (with its length) past ``limits.MAX_VALUE``."""
+    if isinstance(value, str):
+        text = value
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str, separators=(", ", ": "))
+    text = " ".join(text.splitlines())
+    cap = limits.MAX_VALUE
+    if len(text) > cap:
+        text = f"{text[: cap - 1]}… ({len(text)} characters)"
+    return code(text)
+
+
+def _items(values: Sequence[Any], cap: int = 5) -> str:
+    shown = ", ".join(_value(v) for v in values[:cap])
+    return shown + (f" and {len(values) - cap} more" if len(values) > cap else "")
+
+
+def _change(f: FieldChange) -> str:
+    """``path`` old -> new, added, removed; lists too long to show whole by their items."""
+    name = code(f.path)
+    if f.old is MISSING:
+        return f"{name} added: {_value(f.new)}"
+    if f.new is MISSING:
+        return f"{name} removed (was {_value(f.old)})"
+    if isinstance(f.old, list) and isinstance(f.new, list):
+        whole = len(json.dumps(f.old, default=str)) + len(json.dumps(f.new, default=str))
+        if whole > limits.MAX_VALUE:
+            gone = [v for v in f.old if v not in f.new]
+            came = [v for v in f.new if v not in f.old]
+            parts = [f"added {_items(came)}"] if came else []
+            parts += [f"removed {_items(gone)}"] if gone else []
+            if not parts:
+                parts = ["reordered"]
+            return f"{name} ({len(f.old)} → {len(f.new)} items): {'; '.join(parts)}"
+    return f"{name}: {_value(f.old)} → {_value(f.new)}"
+
+
+def _resources(rids: Sequence[str]) -> str:
+    cap = limits.MAX_GROUPED_IDS
+    named = ", ".join(code(r) for r in rids[:cap])
+    more = f" and {len(rids) - cap} more" if len(rids) > cap else ""
+    return f"on {len(rids)} resources ({named}{more})"
+
+
+def _changed(ch: ResourceChanges, compact: bool) -> list[str]:
+    items = ch.changed
     if not items:
         return []
     head = f"**Changed** ({len(items)})"
     if compact:
         return [head, ""]
     out = [head + ":"]
-    for rid, fields in items[: limits.MAX_ITEMS]:
-        names = ", ".join(code(f) for f in fields) if fields else "(its lines)"
-        out.append(f"- {code(rid)}: {names}")
-    if len(items) > limits.MAX_ITEMS:
-        out.append(f"- … and {len(items) - limits.MAX_ITEMS} more")
+    if not ch.values:  # names only (no values were read)
+        for rid, fields in items[: limits.MAX_ITEMS]:
+            names = ", ".join(code(f) for f in fields) if fields else "(its lines)"
+            out.append(f"- {code(rid)}: {names}")
+        if len(items) > limits.MAX_ITEMS:
+            out.append(f"- … and {len(items) - limits.MAX_ITEMS} more resources")
+        return [*out, ""]
+    grouped = group(ch.values)
+    lines = [f"- {_change(f)} {_resources(rids)}" for f, rids in grouped.shared]
+    for rid, own in grouped.own:
+        what = "; ".join(_change(f) for f in own)
+        lines.append(f"- {code(rid)}: {what}")
+    out += lines[: limits.MAX_ITEMS]
+    if len(lines) > limits.MAX_ITEMS:
+        out.append(f"- … and {len(lines) - limits.MAX_ITEMS} more changes")
     return [*out, ""]
 
 
@@ -136,6 +196,7 @@ def _partner_section(p: PartnerChange, compact: bool) -> list[str]:
             out += [f"[Compare {_short(p.old)}...{_short(p.new)} on GitHub]({link})", ""]
     if p.status in (HELD_BACK, PENDING):
         out += [f"- {plain(reason)}" for reason in p.reasons]
+        out += _since(p)
         out.append("")
     if p.registry:
         out += [
@@ -144,17 +205,23 @@ def _partner_section(p: PartnerChange, compact: bool) -> list[str]:
         ]
         out.append("")
     if p.subjects and not compact:
-        out.append("**Commits** (newest first):")
-        out += [f"- {code(s)}" for s in p.subjects[: limits.MAX_SUBJECTS]]
-        if p.more_subjects or len(p.subjects) > limits.MAX_SUBJECTS:
-            out.append("- … and more")
+        shown = p.subjects[: limits.MAX_SUBJECTS]
+        total = p.commits if p.commits is not None else len(p.subjects)
+        out.append(f"**Commits** ({total}, newest first):")
+        out += [f"- {code(s)}" for s in shown]
+        if total > len(shown):
+            out.append(f"- … and {total - len(shown)} more commits")
+        elif p.more_subjects:
+            out.append("- … and more commits")
         out.append("")
     out += _ids("Added", p.changes.added, compact)
     out += _ids("Removed", p.changes.removed, compact)
-    out += _changed(p.changes.changed, compact)
+    out += _changed(p.changes, compact)
     if p.changes.details:
         fields = ", ".join(code(f) for f in p.changes.details)
         out += [f"**Partner page** changed: {fields}", ""]
+    if p.new_warnings:
+        out += _new_warnings(p, compact)
     if p.errors:
         out += _errors(p, compact)
     if p.moved and p.status != REMOVED and p.reviewers is not None:
@@ -172,6 +239,30 @@ def _partner_section(p: PartnerChange, compact: bool) -> list[str]:
     return out
 
 
+def _since(p: PartnerChange) -> list[str]:
+    """Held back: how far its branch is ahead, and since which commit it is broken."""
+    out = []
+    if p.commits is not None:
+        branch = code(p.branch or "?")
+        out.append(f"- Branch {branch} is {p.commits} commit(s) ahead of the pin")
+    if p.first_broken is not None:
+        short, subject, date = p.first_broken
+        when = f" ({date})" if date else ""
+        out.append(f"- First commit with errors: {code(short)} {code(subject)}{when}")
+    return out
+
+
+def _new_warnings(p: PartnerChange, compact: bool) -> list[str]:
+    title = f"**New warnings** ({len(p.new_warnings)}) since {code(_short(p.old))}"
+    if compact:
+        return [title, ""]
+    shown = p.new_warnings[: limits.MAX_ERRORS]
+    out = [title + ":", "", *_fenced([f.one_line() for f in shown])]
+    if len(p.new_warnings) > len(shown):
+        out.append(f"… and {len(p.new_warnings) - len(shown)} more warnings")
+    return [*out, ""]
+
+
 def _errors(p: PartnerChange, compact: bool) -> list[str]:
     commit = p.error_commit
     title = f"**Errors** ({len(p.errors)})"
@@ -182,7 +273,7 @@ def _errors(p: PartnerChange, compact: bool) -> list[str]:
     shown = p.errors[: limits.MAX_ERRORS]
     out = [title + ":", "", *_fenced([f.one_line() for f in shown])]
     if len(p.errors) > len(shown):
-        out.append(f"… and {len(p.errors) - len(shown)} more")
+        out.append(f"… and {len(p.errors) - len(shown)} more errors")
     links: list[str] = []
     prefix = f"{central.PARTNERS_DIR}/{p.id}/"
     for f in shown:

@@ -5,13 +5,20 @@ commit it ends at (from the render cache when that commit was rendered before)."
 from __future__ import annotations
 
 from bmz_collection.core import central, codeowners
+from bmz_collection.engine.sync import news
 from bmz_collection.engine.sync.cache import RenderCache
 from bmz_collection.engine.sync.evaluate import evaluate
 from bmz_collection.engine.sync.model import PartnerResult, Status
 from bmz_collection.engine.sync.plan import Work
 from bmz_collection.engine.validate import CollectionResult
 from bmz_collection.io.git import failures
-from bmz_collection.io.git.objects import ShortRead, commit_subjects, has_commit, is_ancestor
+from bmz_collection.io.git.objects import (
+    ShortRead,
+    commit_subjects,
+    count_commits,
+    has_commit,
+    is_ancestor,
+)
 from bmz_collection.io.git.process import GitTimeout
 
 
@@ -57,12 +64,17 @@ def decide(
             res.forced = not known or not is_ancestor(w.git_dir, old_pin, head)
             if not res.forced:
                 res.subjects = commit_subjects(w.git_dir, old_pin, head)
+                res.commits = count_commits(w.git_dir, old_pin, head)
+            res.new_warnings = news.new_warnings(w.git_dir, old_pin, p, candidate)
             return res
         if candidate is not None:
             res.status = Status.HELD_BACK
             res.findings = candidate.findings
             errors = [f for f in candidate.findings if f.is_error]
             res.reasons.append(f"new head {head[:7]} has {len(errors)} error(s)")
+            if has_commit(w.git_dir, old_pin) and is_ancestor(w.git_dir, old_pin, head):
+                res.commits = count_commits(w.git_dir, old_pin, head)
+                res.first_broken = news.first_broken(w.git_dir, old_pin, head, p)
     if w.added:
         res.status = Status.ADDED
     # current, or held back: what the pin gives

@@ -68,6 +68,13 @@ class PartnerResult:
     """The partner's git directory (objects of old and new pins)."""
     subjects: list[str] = field(default_factory=list)
     """``<short> <subject>`` of the partner commits between the old and the new pin."""
+    commits: int | None = None
+    """How many commits the fetched head is ahead of the old pin (updated or held back;
+    None: not known, e.g. force-pushed)."""
+    new_warnings: list[Finding] = field(default_factory=list)
+    """Updated: the warnings at the new pin that the old pin did not have."""
+    first_broken: tuple[str, str, str] | None = None
+    """Held back: (short hash, subject, date) of the first commit with errors after the pin."""
     clean_pin: bool = True
     """The pin after the run resolves without errors (always, unless set by hand)."""
     tried: bool = False

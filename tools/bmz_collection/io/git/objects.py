@@ -191,3 +191,26 @@ def tree_at(git_dir: Path, commit: str) -> Iterator[GitTree]:
         yield tree
     finally:
         tree.close()
+
+
+def count_commits(git_dir: Path, old: str, new: str) -> int | None:
+    """How many commits ``new`` has that ``old`` has not (None: git cannot tell)."""
+    res = Git(git_dir=git_dir).run("rev-list", "--count", f"{old}..{new}", check=False)
+    return int(res.text.strip()) if res.returncode == 0 and res.text.strip().isdigit() else None
+
+
+def first_parent_path(git_dir: Path, old: str, new: str) -> list[str]:
+    """The commits from ``old`` (excluded) to ``new`` along first parents, oldest first."""
+    res = Git(git_dir=git_dir).run(
+        "rev-list", "--first-parent", "--reverse", f"{old}..{new}", check=False
+    )
+    return res.text.split() if res.returncode == 0 else []
+
+
+def describe_commit(git_dir: Path, sha: str) -> tuple[str, str, str]:
+    """(short hash, subject, committer date as YYYY-MM-DD) of one commit."""
+    res = Git(git_dir=git_dir).run("log", "-1", "--format=%h%x00%s%x00%cs", sha, check=False)
+    parts = res.text.strip().split("\0")
+    if res.returncode != 0 or len(parts) != 3:
+        return sha[:7], "", ""
+    return parts[0], parts[1], parts[2]
