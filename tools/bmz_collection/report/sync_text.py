@@ -6,7 +6,7 @@ from __future__ import annotations
 from bmz_collection.core import codeowners
 from bmz_collection.core.central import FILE_NAME
 from bmz_collection.engine.changes import compare, resource_counts
-from bmz_collection.engine.sync import Status, SyncResult
+from bmz_collection.engine.sync import PartnerResult, Status, SyncResult
 from bmz_collection.engine.sync.membership import GITMODULES
 
 
@@ -28,9 +28,13 @@ def report_lines(result: SyncResult) -> list[str]:
                     "ancestor of the new head); following it. The old pin may vanish from the "
                     "partner's remote: clones of the central repository need the new pin."
                 )
+            if r.new_warnings:
+                lines.append(f"  {len(r.new_warnings)} new warning(s) since {old}:")
+                lines.extend("  " + f.one_line() for f in r.new_warnings)
         elif r.status is Status.HELD_BACK:
             reasons = "; ".join(r.reasons)
             lines.append(f"{r.path}: held back at {_short(r.pin) or '(no pin)'}: {reasons}")
+            lines.extend(_since(r))
             lines.extend("  " + f.one_line() for f in r.findings if f.is_error)
         elif r.status is Status.ADDED:
             lines.append(f"{r.path}: added at {_short(r.pin)} ({len(r.ids)} resources)")
@@ -50,6 +54,17 @@ def report_lines(result: SyncResult) -> list[str]:
     lines.extend(f"warning: {n}" for n in result.notes)
     lines.extend(result.review_notes)
     return lines
+
+
+def _since(r: PartnerResult) -> list[str]:
+    """A held-back partner: how far its branch is ahead, and its first broken commit."""
+    out = []
+    if r.commits is not None:
+        out.append(f"  branch {r.partner.branch!r} is {r.commits} commit(s) ahead of the pin")
+    if r.first_broken is not None:
+        short, subject, date = r.first_broken
+        out.append(f"  first commit with errors: {short} {subject} ({date})")
+    return out
 
 
 def _short(sha: str | None) -> str:
