@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from .gitrepos import Central, PartnerRepo, git, make_central
-from .summary_scenario import collection
+from .gitrepos import Central, make_central
+from .summary_scenario import collection, partner
 
 NOTEBOOKS = 30
 LONG = (
@@ -61,21 +61,11 @@ def app(eid: str, tags: str) -> str:
     )
 
 
-def _partner(root: Path, pid: str, text: str) -> PartnerRepo:
-    path = root / "remotes" / pid
-    path.mkdir(parents=True)
-    git(path, "init", "--quiet", "-b", "main")
-    p = PartnerRepo(path, pid)
-    p.write("collection.yaml", text)
-    p.commit("Initial collection")
-    return p
-
-
 def build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Central:
     central = make_central(tmp_path, capsys)
-    dl4mic = _partner(tmp_path, "dl4mic", collection("dl4mic", notebooks("2.0.0", None)))
+    dl4mic = partner(tmp_path, "dl4mic", collection("dl4mic", notebooks("2.0.0", None)))
     dl4mic.serve_as("https://github.com/example-org/dl4mic")
-    biapy = _partner(tmp_path, "biapy", collection("biapy", app("b1", "[seg]")))
+    biapy = partner(tmp_path, "biapy", collection("biapy", app("b1", "[seg]")))
     biapy.serve_as("https://github.com/example-org/biapy")
     for p in (dl4mic, biapy):
         code, out, err = central.add(p)

@@ -41,3 +41,38 @@ def test_the_text_report_shows_new_warnings_and_since_when(history: Central) -> 
     dl = next(i for i, ln in enumerate(lines) if ln.startswith("partners/dl4mic: "))
     assert lines[dl + 1] == "  1 new warning(s) since " + lines[dl].split()[1] + ":"
     assert "'Custom-Licence' is not an SPDX licence id" in lines[dl + 2]
+
+
+# -- the pure parts ------------------------------------------------------------------------------
+
+
+def test_field_changes_reach_nested_values() -> None:
+    from bmz_collection.engine.values import MISSING, FieldChange, field_changes
+
+    old = {"a": 1, "config": {"x": {"version": "2.0.0"}, "gone": True}, "tags": ["t"]}
+    new = {"a": 1, "config": {"x": {"version": "2.1.0"}}, "tags": ["t", "u"], "license": "MIT"}
+    assert field_changes(old, new) == [
+        FieldChange("config.x.version", "2.0.0", "2.1.0"),
+        FieldChange("config.gone", True, MISSING),
+        FieldChange("tags", ["t"], ["t", "u"]),
+        FieldChange("license", MISSING, "MIT"),
+    ]
+
+
+def test_identical_changes_are_grouped_and_the_rest_is_per_resource() -> None:
+    from bmz_collection.engine.changes import PartnerChange, ResourceChanges, Summary
+    from bmz_collection.engine.values import MISSING, FieldChange
+    from bmz_collection.report import summary
+
+    lic = FieldChange("license", MISSING, "CC-BY-4.0")
+    values = [(f"p/r{i}", [lic]) for i in range(5)]
+    long_tags = [f"tag-{i}" for i in range(20)]
+    values.append(("p/x", [FieldChange("tags", long_tags, [*long_tags[1:], "new"])]))
+    ch = ResourceChanges(changed=[(rid, []) for rid, _ in values], values=values)
+    text = summary.render(
+        Summary("t", [PartnerChange("p", "updated", "1" * 40, "2" * 40, changes=ch)], 6)
+    )
+    assert (
+        "- `license` added: `CC-BY-4.0` on 5 resources (`p/r0`, `p/r1`, `p/r2` and 2 more)" in text
+    )
+    assert "- `p/x`: `tags` (20 → 20 items): added `new`; removed `tag-0`" in text

@@ -36,7 +36,8 @@ ADD_HELP = """\
 Add the partner's repository as the submodule partners/ID, following BRANCH (recorded in
 .gitmodules, with `update = none`: clones of the central repository and hook installs do not
 fetch it; `bmz sync` does). The partner's collection file is validated at the head of that
-branch; only if it has no errors is the partner registered in collection.yaml
+branch (or at --rev REV: a commit, tag or branch, to move a catalogue over at its pins); only
+if it has no errors is the partner registered in collection.yaml
 (config.partners) and the merged part regenerated. On any failure (errors in the collection,
 a fetch that fails, Ctrl-C) everything is rolled back. The changes are staged; nothing is committed.
 

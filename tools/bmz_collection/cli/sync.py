@@ -28,8 +28,10 @@ a pending partner is not an error.
 
 --summary FILE writes Markdown for a pull request body (`-`: stdout, the text report then goes
 to stderr): totals, each partner's old and new commit with a GitHub compare link, its commits,
-the resources added, removed and changed (with the changed fields), partners held back with
-their errors. `bmz diff` writes the same for any two states of the repository.
+the resources added, removed and changed (each changed value old -> new, a change made to
+many resources listed once with their count), the warnings new since the old pin, partners
+held back with their errors, how far their branch is ahead and its first broken commit.
+`bmz diff` writes the same for any two states of the repository.
 
 Exit codes: 0 all partners current (--check: collection.yaml matches the pins), 1 a partner
 held back or its add failed (--check: collection.yaml differs, or a registry conflict), 2 usage

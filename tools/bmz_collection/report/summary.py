@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bmz_collection.core import central, codeowners, limits
+from bmz_collection.core.findings import Finding
 from bmz_collection.core.github import github_repository
 from bmz_collection.engine.changes import (
     ADDED,
@@ -252,15 +253,20 @@ def _since(p: PartnerChange) -> list[str]:
     return out
 
 
+def _findings(title: str, found: Sequence[Finding], noun: str) -> list[str]:
+    """A titled block of findings, the first ``limits.MAX_ERRORS``; the rest counted."""
+    shown = found[: limits.MAX_ERRORS]
+    out = [title + ":", "", *_fenced([f.one_line() for f in shown])]
+    if len(found) > len(shown):
+        out.append(f"… and {len(found) - len(shown)} more {noun}")
+    return out
+
+
 def _new_warnings(p: PartnerChange, compact: bool) -> list[str]:
     title = f"**New warnings** ({len(p.new_warnings)}) since {code(_short(p.old))}"
     if compact:
         return [title, ""]
-    shown = p.new_warnings[: limits.MAX_ERRORS]
-    out = [title + ":", "", *_fenced([f.one_line() for f in shown])]
-    if len(p.new_warnings) > len(shown):
-        out.append(f"… and {len(p.new_warnings) - len(shown)} more warnings")
-    return [*out, ""]
+    return [*_findings(title, p.new_warnings, "warnings"), ""]
 
 
 def _errors(p: PartnerChange, compact: bool) -> list[str]:
@@ -271,9 +277,7 @@ def _errors(p: PartnerChange, compact: bool) -> list[str]:
     if compact:
         return [title, ""]
     shown = p.errors[: limits.MAX_ERRORS]
-    out = [title + ":", "", *_fenced([f.one_line() for f in shown])]
-    if len(p.errors) > len(shown):
-        out.append(f"… and {len(p.errors) - len(shown)} more errors")
+    out = _findings(title, p.errors, "errors")
     links: list[str] = []
     prefix = f"{central.PARTNERS_DIR}/{p.id}/"
     for f in shown:

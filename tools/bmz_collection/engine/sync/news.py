@@ -9,6 +9,7 @@ from collections.abc import Hashable
 from pathlib import Path
 
 from bmz_collection.core.central import Partner
+from bmz_collection.core.errors import FatalError
 from bmz_collection.core.findings import Finding
 from bmz_collection.engine.sync.evaluate import evaluate
 from bmz_collection.engine.validate import CollectionResult
@@ -37,7 +38,10 @@ def new_warnings(
     warnings = [f for f in new.findings if not f.is_error]
     if not warnings or not has_commit(git_dir, old_pin):
         return []
-    old = evaluate(git_dir, old_pin, partner, validate=True)
+    try:
+        old = evaluate(git_dir, old_pin, partner, validate=True)
+    except FatalError:  # the old pin cannot be read (a short read, ...): nothing to compare
+        return []
     before = Counter(_key(f, _ids(old)) for f in old.findings if not f.is_error)
     out = []
     ids = _ids(new)
@@ -60,10 +64,13 @@ def first_broken(
     if not path:
         return None
     lo, hi = 0, len(path) - 1  # path[hi] (the head) is known broken
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if evaluate(git_dir, path[mid], partner, validate=True).ok:
-            lo = mid + 1
-        else:
-            hi = mid
+    try:
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if evaluate(git_dir, path[mid], partner, validate=True).ok:
+                lo = mid + 1
+            else:
+                hi = mid
+    except FatalError:  # a commit that cannot be read: not worth failing the sync for
+        return None
     return describe_commit(git_dir, path[hi])
