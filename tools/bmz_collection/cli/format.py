@@ -46,8 +46,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--upgrade",
         action="store_true",
-        help="also apply the safe, lossless format upgrades (0.2.0/0.2.1 typed lists to "
-        "`collection`, format_version 0.2.2); checked like formatting, comments kept",
+        help="also upgrade: 0.2.0/0.2.1 typed lists into `collection`, and generic 0.2.x "
+        "resources (files and collection entries) to today's 0.3.x as bioimageio.spec converts "
+        "them; checked like formatting, comments kept; fields that need a person are named",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bmz_collection.core import limits
+
 HELP = """\
 Fetch each partner's branch (in parallel), validate the partner's collection at the new head
 from git objects, advance the partner's pin (its submodule gitlink) only when the collection
@@ -59,13 +61,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help="write nothing; exit 1 when collection.yaml differs from what the pins give",
     )
-    p.add_argument("--jobs", type=int, default=8, metavar="N", help="parallel fetches (8)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=limits.SYNC_JOBS,
+        metavar="N",
+        help=f"parallel fetches ({limits.SYNC_JOBS})",
+    )
     p.add_argument(
         "--timeout",
         type=float,
-        default=300.0,
+        default=limits.FETCH_TIMEOUT,
         metavar="SECONDS",
-        help="per-partner fetch timeout (300)",
+        help=f"per-partner fetch timeout ({limits.FETCH_TIMEOUT:g})",
     )
     p.add_argument("--summary", metavar="FILE", help="write a Markdown summary (`-`: stdout)")
     p.add_argument(
