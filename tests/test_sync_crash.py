@@ -279,3 +279,42 @@ def test_partner_add_signalled_at_every_point_is_rolled_back(
             assert state(root) == expected, tag
             crashpoints.log("partner-add-signal", f"{name}@{plan}")
             shutil.rmtree(root)
+
+
+def test_a_partner_add_killed_anywhere_is_settled_by_the_next_sync(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGKILL at each event of `bmz partner add`, then `bmz sync`: the repository is as
+    before the add, or as after a complete add (killed after its last step), nothing between."""
+    central = make_central(tmp_path, capsys)
+    assert central.add(make_partner(tmp_path, "alpha"))[0] == 0
+    central.commit("alpha")
+    beta = make_partner(tmp_path, "beta")
+    template = tmp_path / "template"
+    shutil.copytree(central.root, template, symlinks=True)
+    argv = ("partner", "add", "beta", str(beta.path), "--allow-local", "--repo")
+
+    def state(root: Path) -> tuple[str, str, bytes]:
+        return (
+            git(root, "ls-files", "--stage"),
+            git(root, "status", "--porcelain", "--ignore-submodules=none"),
+            (root / "collection.yaml").read_bytes(),
+        )
+
+    done_root = tmp_path / "done"
+    shutil.copytree(template, done_root, symlinks=True)
+    counter = tmp_path / "events.json"
+    assert run_killed(done_root, "count", counter, *argv, str(done_root)).returncode == 0
+    events = crashpoints.counts(counter)
+    settled = {state(template), state(done_root)}
+    for plan in crashpoints.sample(events, full=crashpoints.full()):
+        tag = f"add-kill-{plan.replace(':', '-')}"
+        root = tmp_path / f"run-{tag}"
+        shutil.copytree(template, root, symlinks=True)
+        killed = run_killed(root, plan, tmp_path / f"{tag}.json", *argv, str(root))
+        assert killed.returncode == -signal.SIGKILL, (plan, killed.stderr)
+        again = bmz_sync(root)
+        assert again.returncode == 0, (plan, again.stdout, again.stderr)
+        assert state(root) in settled, (plan, state(root)[1])
+        crashpoints.log("partner-add-kill", plan)
+        shutil.rmtree(root)

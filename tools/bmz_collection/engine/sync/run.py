@@ -276,9 +276,9 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
         for r in results
         if r.pin is not None and r.pin != r.old_pin and r.status is not Status.ADDED
     ]
-    add: list[str] = []
-    if links or out.wrote or out.wrote_codeowners:
-        add = _to_stage(repo, {FILE_NAME: after, codeowners.PATH: co_after})
+    # staged whenever the index lacks what was generated, even if this run wrote nothing: a
+    # partner add killed after its rename left the new file unstaged (issue 13, item 8)
+    add = _to_stage(repo, {FILE_NAME: after, codeowners.PATH: co_after})
     gitmodules = repo.root / GITMODULES
     if gitmodules.exists():
         add += _to_stage(repo, {GITMODULES: gitmodules.read_bytes()})
