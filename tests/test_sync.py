@@ -23,6 +23,7 @@ from .gitrepos import (
     load,
     make_central,
     make_partner,
+    pins_of,
 )
 
 pytestmark = pytest.mark.usefixtures("git_env")
@@ -369,6 +370,32 @@ def test_a_fresh_clone_needs_its_submodules(central: Central, tmp_path: Path) ->
     assert code == 0, out + err
     assert (clone / "collection.yaml").read_bytes() == central.collection
     assert central.bmz("sync", "--no-fetch", "--check", "--repo", str(clone))[0] == 0
+
+
+def test_a_vanished_pin_with_a_broken_head_keeps_the_entries_in_a_fresh_clone(
+    central: Central, tmp_path: Path
+) -> None:
+    """Issue 13.8: the partner force-pushed a broken head and its old pin is gone upstream; a
+    fresh clone cannot read the pin, so the entries come from the committed collection.yaml."""
+    alpha, _ = add_partners(central, tmp_path, "alpha", "beta")
+    old = alpha.head()
+    alpha.write(alpha.collection_file, "not: [valid\n")
+    alpha.rewrite_history("broken, force-pushed")
+    git(alpha.path, "reflog", "expire", "--expire=now", "--all")
+    git(alpha.path, "gc", "--quiet", "--prune=now")
+    assert git(alpha.path, "cat-file", "-t", old, check=False) != "commit"
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", str(central.root), str(clone))
+    code, out, err = central.bmz("sync", "--allow-local", "--repo", str(clone))
+    assert code == 1, out + err
+    assert "collection.yaml unchanged: 4 resources from 2 partner(s)" in err
+    assert (
+        f"partners/alpha: held back at {old[:7]}: new head {alpha.head()[:7]} has 1 error(s); "
+        f"the pinned commit {old[:7]} is not here and {alpha.url} no longer has it; "
+        "its entries are kept as collection.yaml has them"
+    ) in out
+    assert (clone / "collection.yaml").read_bytes() == central.collection
+    assert pins_of(clone)["alpha"] == old
 
 
 def test_a_registered_partner_that_cannot_be_cloned_stays_pending(

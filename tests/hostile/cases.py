@@ -956,11 +956,12 @@ CASES: tuple[Case, ...] = (
         {},
         OK,
         OK,
-        says(2, "is not in"),
+        says(HELD, "its entries are kept as collection.yaml has them"),
         "in a fresh clone (no objects, no render cache) the central .gitmodules URL, which "
         "`git submodule update --init` clones from, is ext::: git's protocol allow-list refuses "
-        "it, and without the partner's objects its entries cannot be regenerated, so nothing is "
-        "written (exit 2); validate and format do not read .gitmodules",
+        "it; without the partner's objects its entries are kept from the committed "
+        "collection.yaml and it is held back (issue 13.8); validate and format do not read "
+        ".gitmodules",
         where="central",
         setup=fresh_clone_with(
             gitmodules("url = {remote}", "url = ext::sh -c touch% {markers}/ext-gitmodules")

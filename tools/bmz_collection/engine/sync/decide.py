@@ -7,9 +7,9 @@ from __future__ import annotations
 from bmz_collection.core import central, codeowners
 from bmz_collection.engine.sync import news
 from bmz_collection.engine.sync.cache import RenderCache
-from bmz_collection.engine.sync.evaluate import evaluate
+from bmz_collection.engine.sync.evaluate import MissingCommit, evaluate
 from bmz_collection.engine.sync.model import PartnerResult, Status
-from bmz_collection.engine.sync.plan import Work
+from bmz_collection.engine.sync.plan import Kept, Work
 from bmz_collection.engine.validate import CollectionResult
 from bmz_collection.io.git import failures
 from bmz_collection.io.git.objects import (
@@ -86,7 +86,19 @@ def decide(
         res.maintainers = list(cached["maintainers"])
         res.resource_tags = dict(cached["tags"])
         return res
-    at_pin = evaluate(w.git_dir, old_pin, p, validate=False)
+    try:
+        at_pin = evaluate(w.git_dir, old_pin, p, validate=False)
+    except MissingCommit:
+        kept = w.kept.of(p) if w.kept is not None else None
+        if kept is None:
+            raise
+        keep(res, kept)
+        res.status = Status.HELD_BACK
+        res.reasons.append(
+            f"the pinned commit {old_pin[:7]} is not here and {p.url} no longer has it; "
+            "its entries are kept as collection.yaml has them"
+        )
+        return res
     adopt(res, at_pin)
     pin_errors = [f for f in at_pin.findings if f.is_error]
     if pin_errors:
@@ -106,3 +118,16 @@ def adopt(res: PartnerResult, at: CollectionResult) -> None:
     res.config = at.config
     res.maintainers = codeowners.maintainers_of(at.document.data if at.document else None)
     res.resource_tags = {e.id: central.fold_tags(e.data.get("tags")) for e in at.entries}
+
+
+def keep(res: PartnerResult, kept: Kept) -> None:
+    """What the merged file and the review routing take from the committed files, when the
+    pin itself cannot be read."""
+    res.texts = dict(kept.texts)
+    res.ids = list(kept.texts)
+    res.config = dict(kept.config)
+    res.maintainers = [[None, user] for user in kept.reviewers]
+    res.resource_tags = {
+        rid: central.fold_tags(central.entry_fields(text).get("tags"))
+        for rid, text in kept.texts.items()
+    }

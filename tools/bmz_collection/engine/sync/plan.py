@@ -5,8 +5,10 @@ removed, and a URL or branch that differs from it is to be changed."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bmz_collection.core import central
 from bmz_collection.core.central import FILE_NAME, Partner
@@ -14,6 +16,49 @@ from bmz_collection.core.errors import FatalError
 from bmz_collection.core.findings import Finding
 from bmz_collection.engine.sync.membership import Submodule, submodules
 from bmz_collection.io.git.repo import Repo
+
+
+@dataclass
+class Kept:
+    """What the committed ``collection.yaml`` (and CODEOWNERS) show of one partner: the
+    fallback when its pinned commit cannot be read, e.g. gone upstream after a force-push and
+    never fetched into this fresh clone."""
+
+    texts: dict[str, str]
+    """Each of its entries' lines in the generated part, by id."""
+    config: dict[str, Any]
+    """The display fields of its generated details."""
+    reviewers: list[str]
+
+
+class KeptParts:
+    """``Kept`` of each partner, read from the committed files only when first asked (a run
+    whose pins all read never pays for splitting a large generated part)."""
+
+    def __init__(self, raw: bytes, codeowners_raw: bytes | None) -> None:
+        self._raw, self._codeowners = raw, codeowners_raw
+        self._lock = threading.Lock()
+        self._parts: tuple[dict[str, str], dict[str, dict[str, Any]]] | None = None
+
+    def of(self, partner: Partner) -> Kept | None:
+        """The partner's part, or None when the generated part has none of its entries."""
+        from bmz_collection.core import codeowners
+
+        with self._lock:
+            if self._parts is None:
+                generated = central.generated_text(self._raw)
+                self._parts = (
+                    central.generated_entries(generated),
+                    central.generated_details(generated),
+                )
+        entries, details = self._parts
+        prefix = partner.id + "/"
+        texts = {rid: text for rid, text in entries.items() if rid.startswith(prefix)}
+        if not texts:
+            return None
+        shown = details.get(partner.id, {})
+        config = {k: shown[k] for k in central.DISPLAY_FIELDS if k in shown}
+        return Kept(texts, config, codeowners.reviewers(self._codeowners, partner.id) or [])
 
 
 @dataclass
@@ -34,6 +79,8 @@ class Work:
     """The errors of its collection when that is why."""
     added: bool = False
     """Added as a submodule in this run (``old_pin`` is then its first pin)."""
+    kept: KeptParts | None = None
+    """The committed files, for when this partner's pin cannot be read."""
 
     def registry_changes(self) -> list[tuple[str, str, str]]:
         """(field, as the submodule has it, as the registry says) for the URL and branch."""

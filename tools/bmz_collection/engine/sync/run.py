@@ -19,7 +19,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from bmz_collection.core import central, codeowners, policy
+from bmz_collection.core import central, codeowners, limits, policy
 from bmz_collection.core.central import FILE_NAME
 from bmz_collection.core.errors import FatalError, UsageError
 from bmz_collection.engine import batch
@@ -28,7 +28,7 @@ from bmz_collection.engine.sync.cache import RenderCache
 from bmz_collection.engine.sync.decide import decide
 from bmz_collection.engine.sync.membership import GITMODULES, Submodule
 from bmz_collection.engine.sync.model import Options, PartnerResult, Removed, Status, SyncResult
-from bmz_collection.engine.sync.plan import Work, load_central, plan
+from bmz_collection.engine.sync.plan import KeptParts, Work, load_central, plan
 from bmz_collection.engine.sync.render import blocks, render_texts, renderer, review_routing
 from bmz_collection.io import codeowners_file, fsio, lock
 from bmz_collection.io.git.fetch import fetch
@@ -226,6 +226,9 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
         lock.clean_stale_temp_files((repo.root / codeowners.PATH).parent)
     opts = dataclasses.replace(options, fetch=options.fetch and not options.check)
     work, orphans = plan(repo, registry, set(options.partners))
+    kept = KeptParts(before, codeowners_file.read(repo.root))
+    for w in work:
+        w.kept = kept
     notes: list[str] = []
     if opts.fetch:
         add_pending(repo, work, opts)
@@ -270,18 +273,24 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
     if co_after is not None and co_after != co_before:
         codeowners_file.write(repo.root, co_after)
         out.wrote_codeowners = True
+    gitmodules = repo.root / GITMODULES
+    modules_before = gitmodules.read_bytes() if gitmodules.exists() else None
     out.removed = reconcile(repo, work, results, orphans)
     links = [
         IndexEntry(GITLINK, r.pin, r.path)
         for r in results
         if r.pin is not None and r.pin != r.old_pin and r.status is not Status.ADDED
     ]
-    # staged whenever the index lacks what was generated, even if this run wrote nothing: a
-    # partner add killed after its rename left the new file unstaged (issue 13, item 8)
-    add = _to_stage(repo, {FILE_NAME: after, codeowners.PATH: co_after})
-    gitmodules = repo.root / GITMODULES
-    if gitmodules.exists():
-        add += _to_stage(repo, {GITMODULES: gitmodules.read_bytes()})
+    generated = {FILE_NAME: after, codeowners.PATH: co_after}
+    if not (links or out.wrote or out.wrote_codeowners):
+        # nothing written: stage only what is sync's own and missing from the index (a partner
+        # add killed after its rename, issue 13 item 8), never a person's unstaged head edit
+        generated = {FILE_NAME: after} if _generated_unstaged(repo, after) else {}
+    add = _to_stage(repo, generated)
+    modules_after = gitmodules.read_bytes() if gitmodules.exists() else None
+    if modules_after is not None and (generated or modules_after != modules_before):
+        # staged with what this run changed; a person's own unstaged edit stays unstaged
+        add += _to_stage(repo, {GITMODULES: modules_after})
     repo.update_index(links, add)
     out.staged = [e.path for e in links] + add
     cache.prune()
@@ -359,6 +368,12 @@ def reconcile(
 
 def _blob_sha(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _generated_unstaged(repo: Repo, after: bytes) -> bool:
+    """Whether the index's ``collection.yaml`` has another generated part than ``after``."""
+    staged = repo.index_blob(FILE_NAME, limits.MAX_BYTES)
+    return staged is None or central.split(staged)[1] != central.split(after)[1]
 
 
 def _to_stage(repo: Repo, files: dict[str, bytes | None]) -> list[str]:

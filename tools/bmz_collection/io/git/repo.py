@@ -99,6 +99,17 @@ class Repo:
                 return e
         return None
 
+    def index_blob(self, path: str, limit: int) -> bytes | None:
+        """The staged content of ``path``; None when it is not staged or over ``limit`` bytes."""
+        entry = self.index_entry(path)
+        if entry is None:
+            return None
+        size = self.git.run("cat-file", "-s", entry.sha, check=False)
+        if size.returncode != 0 or not size.text.strip().isdigit() or int(size.text) > limit:
+            return None
+        res = self.git.run("cat-file", "blob", entry.sha, check=False)
+        return res.stdout if res.returncode == 0 else None
+
     def update_index(self, cacheinfo: Sequence[IndexEntry], add_paths: Sequence[str] = ()) -> None:
         """One index update, all or nothing: the whole change travels in argv (never a pipe a
         killed parent could cut short), and git swaps the new index in with one rename."""
