@@ -237,18 +237,26 @@ def test_signalled_at_every_point(moved_on: tuple[Path, bytes, bytes, str], tmp_
             shutil.rmtree(root)
 
 
-def test_partner_add_signalled_at_every_point_is_rolled_back(
+def add_beta_setup(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """SIGINT and SIGTERM at each event of `bmz partner add`: exit 130 or 143 and the central
-    repository exactly as before (files, index, .gitmodules, .git/modules), lock released."""
+) -> tuple[Path, tuple[str, ...]]:
+    """A central repository with partner alpha committed, copied as ``template``, and the argv
+    (less the repository) of adding partner beta to a copy of it."""
     central = make_central(tmp_path, capsys)
     assert central.add(make_partner(tmp_path, "alpha"))[0] == 0
     central.commit("alpha")
     beta = make_partner(tmp_path, "beta")
     template = tmp_path / "template"
     shutil.copytree(central.root, template, symlinks=True)
-    argv = ("partner", "add", "beta", str(beta.path), "--allow-local", "--repo")
+    return template, ("partner", "add", "beta", str(beta.path), "--allow-local", "--repo")
+
+
+def test_partner_add_signalled_at_every_point_is_rolled_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGINT and SIGTERM at each event of `bmz partner add`: exit 130 or 143 and the central
+    repository exactly as before (files, index, .gitmodules, .git/modules), lock released."""
+    template, argv = add_beta_setup(tmp_path, capsys)
 
     def state(root: Path) -> tuple[str, str, bytes, bool, bool]:
         return (
@@ -286,13 +294,7 @@ def test_a_partner_add_killed_anywhere_is_settled_by_the_next_sync(
 ) -> None:
     """SIGKILL at each event of `bmz partner add`, then `bmz sync`: the repository is as
     before the add, or as after a complete add (killed after its last step), nothing between."""
-    central = make_central(tmp_path, capsys)
-    assert central.add(make_partner(tmp_path, "alpha"))[0] == 0
-    central.commit("alpha")
-    beta = make_partner(tmp_path, "beta")
-    template = tmp_path / "template"
-    shutil.copytree(central.root, template, symlinks=True)
-    argv = ("partner", "add", "beta", str(beta.path), "--allow-local", "--repo")
+    template, argv = add_beta_setup(tmp_path, capsys)
 
     def state(root: Path) -> tuple[str, str, bytes]:
         return (

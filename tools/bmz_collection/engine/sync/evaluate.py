@@ -67,7 +67,7 @@ def evaluate(git_dir: Path, commit: str, partner: Partner, *, validate: bool) ->
             checked = check_collection(
                 raw, relpath, tree, collection_id=partner.id, display=display
             )
-            return _with_details_findings(checked, partner, display)
+            return with_details_findings(checked, partner, display)
         try:
             doc = load_mapping(raw, display)
         except LoadError as exc:
@@ -78,7 +78,7 @@ def evaluate(git_dir: Path, commit: str, partner: Partner, *, validate: bool) ->
         return CollectionResult(doc, res.entries, findings)
 
 
-def _with_details_findings(
+def with_details_findings(
     res: CollectionResult, partner: Partner, display: str
 ) -> CollectionResult:
     """The partner page's details, as the merged file will show them, checked against the
