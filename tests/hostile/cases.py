@@ -341,6 +341,16 @@ CASES: tuple[Case, ...] = (
         "10 000 levels of flow sequences: refused at level 65 before the real parse",
     ),
     Case(
+        "deep-flow-behind-quoted-brackets",
+        {C: "a: " + '["]", ' * 100_000 + "1" + ', "[" ]' * 100_000 + "\n"},
+        E(1, "yaml-too-deep", 1),
+        E(1, "yaml-too-deep", 1),
+        E(HELD, "yaml-too-deep", 1),
+        "100 000 levels of flow sequences whose brackets pair up flat once quotes are ignored "
+        "(each level holds a quoted `]`, each closes after a quoted `[`): the regex passes "
+        "see one level, and the C composer crashed (SIGSEGV) before the opener bound",
+    ),
+    Case(
         "deep-flow-mappings",
         {C: "a: " + "{a: " * 10_000 + "}" * 10_000 + "\n"},
         E(1, "yaml-too-deep", 1),

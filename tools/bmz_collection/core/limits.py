@@ -24,6 +24,13 @@ refuses what the catalogue will refuse. Real partner files are under 120 kB."""
 MAX_DEPTH = 64
 """Nesting deeper than this is never an RDF; the parser slows down quadratically on it."""
 
+FLOW_OPENERS_TRUSTED = 512
+"""Up to this many ``[``/``{`` characters, a file's flow nesting is judged by regex passes,
+which quoted brackets can fool: the C composer, which recurses in C with no guard, then meets
+at most this many flow levels, far from the end of any thread's stack (it crashed at about
+25 000 levels with 8 MB). Above it, one event pass measures the depth exactly. Real partner
+files have under 100."""
+
 MAX_NODES = 10_000_000
 """Expanded node count (aliases counted at every use): stops "billion laughs" documents while
 leaving room for a 50k-resource central collection (~2M nodes)."""

@@ -4,12 +4,13 @@ the repository each one lives in, and both cores when the batch is large enough 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bmz_collection.core import rdfnames
 from bmz_collection.core.errors import UsageError
@@ -129,31 +130,90 @@ def _forked(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
     forked children that already hold the items and send back only their results. A child
     that fails or dies (killed, out of memory) leaves its share to this process, which then
     meets the same error itself and reports it the usual way."""
+    children = _fork(fn, items, range(1, workers), workers)
+    out: list[R] = [None] * len(items)  # type: ignore[list-item]
+    out[0::workers] = [fn(item) for item in items[0::workers]]
+    for i, child, receiver in children:
+        share = _share(child, receiver)
+        out[i::workers] = share if share is not None else [fn(item) for item in items[i::workers]]
+    return out
+
+
+def _fork(
+    fn: Callable[[T], R], items: Sequence[T], shares: range, workers: int
+) -> list[tuple[int, Any, Any]]:
+    """One forked child per share ``i`` (items ``i, i + workers, ...``): (i, process, pipe)."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     children = []
-    for i in range(1, workers):
+    for i in shares:
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(target=_child, args=(fn, items[i::workers], sender), daemon=True)
         child.start()
         sender.close()
         children.append((i, child, receiver))
-    out: list[R] = [None] * len(items)  # type: ignore[list-item]
-    out[0::workers] = [fn(item) for item in items[0::workers]]
-    for i, child, receiver in children:
-        try:
-            share = receiver.recv()
-        except (EOFError, OSError):
-            share = None
-        finally:
+    return children
+
+
+def _share(child: Any, receiver: Any) -> list[Any] | None:
+    """A child's results, once it is done; None if it failed or died."""
+    try:
+        share: list[Any] | None = receiver.recv()
+    except (EOFError, OSError):
+        share = None
+    finally:
+        receiver.close()
+        child.join()
+    return share
+
+
+class Pending(Generic[R]):
+    """Results that forked children compute while this process does something else."""
+
+    def __init__(self, size: int, children: list[tuple[int, Any, Any]], workers: int) -> None:
+        self._size = size
+        self._children = children
+        self._workers = workers
+
+    def results(self) -> list[R | None]:
+        """In order, once every child is done; None for each item of a child that failed or
+        died (the caller does those itself and meets any error the usual way)."""
+        out: list[R | None] = [None] * self._size
+        for i, child, receiver in self._children:
+            share = _share(child, receiver)
+            if share is not None:
+                out[i :: self._workers] = share
+        self._children = []
+        return out
+
+    def cancel(self) -> None:
+        """Stop the children (the run is interrupted): their results are not wanted."""
+        for _, child, receiver in self._children:
+            with contextlib.suppress(Exception):
+                child.kill()
+                child.join()
             receiver.close()
-            child.join()
-        out[i::workers] = share if share is not None else [fn(item) for item in items[i::workers]]
-    return out
+        self._children = []
+
+
+def start(fn: Callable[[T], R], items: Sequence[T], *, min_items: int) -> Pending[R] | None:
+    """Begin ``[fn(item) for item in items]`` in forked children, one per core, and return at
+    once, so this process can wait on something else meanwhile (``bmz sync``: its fetches).
+    None when forking does not pay (fewer than ``min_items``) or is not possible: the caller
+    then does without. The children run with the garbage collector paused, as in ``run``."""
+    import multiprocessing
+
+    workers = min(cpus(), len(items))
+    if len(items) < min_items or workers < 2:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return Pending(len(items), _fork(fn, items, range(workers), workers), workers)
 
 
 def _child(fn: Callable[[T], R], items: Sequence[T], sender: Any) -> None:
+    gc.disable()  # as in ``run`` (already off when forked from there)
     try:
         sender.send([fn(item) for item in items])
     except BaseException:

@@ -56,9 +56,16 @@ def distance(a: str, b: str, limit: int) -> int:
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate one or two edits away (one for words of up to four characters, where two
     edits would turn almost anything into anything), closest first; None when none is."""
+    return _closest(word, tuple(sorted(candidates)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(word: str, candidates: tuple[str, ...]) -> str | None:
+    """Cached: the same unknown key comes back in every entry of a collection (a central file
+    of 50k entries inherits its ``partners`` into each), and each answer costs ~40 alignments."""
     limit = 1 if len(word) <= 4 else 2
     best: tuple[int, str] | None = None
-    for candidate in sorted(candidates):
+    for candidate in candidates:
         if candidate == word:
             return None
         d = distance(word.lower(), candidate, limit)
@@ -67,12 +74,17 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     return best[1] if best else None
 
 
+@functools.cache
+def _sorted_known_fields() -> tuple[str, ...]:
+    return tuple(sorted(known_fields()))
+
+
 def check(rdf: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
     known = known_fields()
     for key in rdf:
         if not isinstance(key, str) or key in known:
             continue
-        hint = closest(key, known)
+        hint = _closest(key, _sorted_known_fields())
         if hint is not None:
             yield ctx.warning(
                 "did-you-mean",

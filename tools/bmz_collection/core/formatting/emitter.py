@@ -4,6 +4,7 @@ YAML 1.1 and 1.2 readers both load each string back as a string."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any
@@ -66,6 +67,8 @@ def _double_quoted(s: str) -> str:
 
 
 def _scalar(value: Any) -> str:
+    if type(value) is str:  # by far the most common: first, and cached
+        return _string(value)
     if value is None:
         return "null"
     if value is True:
@@ -85,12 +88,19 @@ def _scalar(value: Any) -> str:
             text = f"{mantissa}.0e{exponent}"
         return text
     if isinstance(value, str):
-        if _plain_ok(value):
-            return value
-        if _PRINTABLE.fullmatch(value):
-            return "'" + value.replace("'", "''") + "'"
-        return _double_quoted(value)
+        return _string(value)
     raise TypeError(f"cannot write a {type(value).__name__} value: {value!r}")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _string(value: str) -> str:
+    """A string as it is written. Cached: keys and many values (tags, affiliations, licences)
+    come back in every entry, and a sync renders tens of thousands of entries."""
+    if _plain_ok(value):
+        return value
+    if _PRINTABLE.fullmatch(value):
+        return "'" + value.replace("'", "''") + "'"
+    return _double_quoted(value)
 
 
 def _literal_ok(s: str) -> bool:
@@ -115,13 +125,17 @@ def dump_canonical(data: Any, style: Style = DEFAULT_STYLE) -> str:
     seq_step = style.indent if style.indent_sequences else 0
 
     def key_text(key: Any) -> str:
+        if type(key) is str:
+            return _string(key)
         if not isinstance(key, str):
             raise TypeError(f"mapping keys must be strings, not {type(key).__name__}: {key!r}")
         return _scalar(key)
 
     def value_lines(prefix: str, value: Any, col: int, child_col: int) -> None:
         """``prefix`` ends where the value starts (after ``key:`` or ``-``)."""
-        if isinstance(value, dict) and value:
+        if type(value) is str and "\n" not in value:  # the common case, first
+            lines.append(prefix + " " + _string(value))
+        elif isinstance(value, dict) and value:
             if prefix.endswith("-"):
                 mapping(value, child_col, prefix + " ")
             else:
@@ -137,7 +151,7 @@ def dump_canonical(data: Any, style: Style = DEFAULT_STYLE) -> str:
             lines.append(prefix + " {}")
         elif isinstance(value, (list, tuple)):
             lines.append(prefix + " []")
-        elif isinstance(value, str) and _literal_ok(value):
+        elif isinstance(value, str) and "\n" in value and _literal_ok(value):
             lines.append(prefix + (" |" if value.endswith("\n") else " |-"))
             pad = " " * col
             for line in value[:-1].split("\n") if value.endswith("\n") else value.split("\n"):
@@ -149,7 +163,9 @@ def dump_canonical(data: Any, style: Style = DEFAULT_STYLE) -> str:
         pad = " " * col
         for n, (key, item) in enumerate(value.items()):
             head = (first if n == 0 and first is not None else pad) + key_text(key) + ":"
-            if isinstance(item, (list, tuple)) and item:
+            if type(item) is str and "\n" not in item:  # the common case, inline
+                lines.append(head + " " + _string(item))
+            elif isinstance(item, (list, tuple)) and item:
                 value_lines(head, item, col + step, col + seq_step)
             else:
                 value_lines(head, item, col + step, col + step)
@@ -158,7 +174,10 @@ def dump_canonical(data: Any, style: Style = DEFAULT_STYLE) -> str:
         pad = " " * col
         for n, item in enumerate(value):
             head = (first if n == 0 and first is not None else pad) + "-"
-            value_lines(head, item, col + 2, col + 2)
+            if type(item) is str and "\n" not in item:  # the common case, inline
+                lines.append(head + " " + _string(item))
+            else:
+                value_lines(head, item, col + 2, col + 2)
 
     if isinstance(data, dict):
         mapping(data, 0, None) if data else lines.append("{}")

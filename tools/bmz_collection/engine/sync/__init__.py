@@ -8,8 +8,9 @@ partner's broken push never removes a published resource. Every result is data
 the same facts.
 
 The parts, in the order a run uses them: ``plan`` (the work), ``evaluate`` (a commit judged),
-``decide`` (a partner's outcome), ``cache`` (rendered lines per pin), ``render`` (the bytes),
-``run`` (fetch pool, writing, staging); ``model`` holds the results.
+``decide`` (a partner's outcome), ``outcomes`` (fetch pool, every partner decided, on every
+core when many load), ``cache`` (rendered lines per pin), ``render`` (the bytes), ``run``
+(writing, staging); ``model`` holds the results.
 """
 
 from __future__ import annotations

@@ -78,6 +78,7 @@ class RenderCache:
         self.salt = f"{CACHE_VERSION}:{code_fingerprint()}:{style!r}"
         self.writable = writable
         self.used: set[str] = set()
+        self._memory: dict[str, dict[str, Any]] = {}
 
     def _key(self, partner: Partner, commit: str) -> str:
         raw = json.dumps([self.salt, partner.id, partner.collection_file_name, commit])
@@ -85,16 +86,26 @@ class RenderCache:
 
     def has(self, partner: Partner, commit: str) -> bool:
         """Whether a record may be there (``get`` still checks it)."""
-        return (self.folder / f"{self._key(partner, commit)}.json").is_file()
+        key = self._key(partner, commit)
+        return key in self._memory or (self.folder / f"{key}.json").is_file()
 
     def keep(self, partner: Partner, commit: str | None) -> None:
         """Keep this record at ``prune`` (read or written by another process of this run)."""
         if commit is not None:
             self.used.add(self._key(partner, commit))
 
+    def remember(self, partner: Partner, commit: str, record: dict[str, Any]) -> None:
+        """Answer ``get`` with ``record`` (made by ``record`` in another process of this run)
+        for the rest of the run, whether or not it could be written. Not kept at ``prune``
+        unless ``get`` asks for it: a partner that moved on no longer needs its old pin."""
+        key = self._key(partner, commit)
+        self._memory[key] = {**record, "key": key}
+
     def get(self, partner: Partner, commit: str) -> dict[str, Any] | None:
         key = self._key(partner, commit)
         self.used.add(key)
+        if key in self._memory:
+            return self._memory[key]
         try:
             data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -110,21 +121,28 @@ class RenderCache:
             return None
         return data
 
-    def put(self, partner: Partner, commit: str, r: PartnerResult) -> None:
-        if not self.writable or r.texts is None:
-            return
-        key = self._key(partner, commit)
-        self.used.add(key)
-        record = {
-            "key": key,
+    @staticmethod
+    def record(r: PartnerResult) -> dict[str, Any]:
+        """What the cache keeps of a partner rendered at its pin (``texts`` must be set)."""
+        return {
             "config": central.display_config(r.config),
             "texts": r.texts,
             "maintainers": r.maintainers,
             "tags": r.resource_tags or {},
         }
+
+    def put(self, partner: Partner, commit: str, r: PartnerResult) -> None:
+        if not self.writable or r.texts is None:
+            return
+        key = self._key(partner, commit)
+        self.used.add(key)
+        record = {"key": key, **self.record(r)}
         with contextlib.suppress(OSError):
             self.folder.mkdir(exist_ok=True)
-            fsio.atomic_write(self.folder / f"{key}.json", json.dumps(record).encode())
+            # no fsync: a record lost to a power cut is a miss (get checks what it reads)
+            fsio.atomic_write(
+                self.folder / f"{key}.json", json.dumps(record).encode(), durable=False
+            )
 
     def prune(self) -> None:
         """Drop what this run did not use (old pins), so the cache never grows."""

@@ -9,7 +9,7 @@ directory it touched is put back as it was. One removal (``bmz partner remove``,
 Partner submodules are marked ``update = none`` in ``.gitmodules``: ``git clone
 --recursive`` of the central repository, and pre-commit installing hooks from it (``git
 submodule update --init --recursive``), then fetch no partner. ``bmz sync`` fetches the
-partners' objects itself (``run._init_module``).
+partners' objects itself (``outcomes._init_module``).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""``bmz sync``, orchestrated: fetch partners in a thread pool, decide each one as its fetch
-lands, render, then write and stage.
+"""``bmz sync``, orchestrated: every partner's outcome (``outcomes``: fetched, decided), the
+bytes rendered, then written and staged.
 
 Crash safety: nothing of the project is touched before every partner is evaluated; then the
 file is replaced atomically, then the index is updated in one ``git update-index`` call whose
@@ -12,157 +12,23 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import gc
 import hashlib
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bmz_collection.core import central, codeowners, limits, policy
 from bmz_collection.core.central import FILE_NAME
 from bmz_collection.core.errors import FatalError, UsageError
-from bmz_collection.engine import batch
 from bmz_collection.engine.sync import membership
-from bmz_collection.engine.sync.cache import RenderCache
-from bmz_collection.engine.sync.decide import decide
 from bmz_collection.engine.sync.membership import GITMODULES, Submodule
 from bmz_collection.engine.sync.model import Options, PartnerResult, Removed, Status, SyncResult
+from bmz_collection.engine.sync.outcomes import outcomes
 from bmz_collection.engine.sync.plan import KeptParts, Work, load_central, plan
-from bmz_collection.engine.sync.render import blocks, render_texts, renderer, review_routing
+from bmz_collection.engine.sync.render import blocks, renderer, review_routing
 from bmz_collection.io import codeowners_file, fsio, lock
-from bmz_collection.io.git.fetch import fetch
-from bmz_collection.io.git.process import Git, GitError, kill_all
+from bmz_collection.io.git.process import Git, GitError
 from bmz_collection.io.git.repo import GITLINK, IndexEntry, Repo
-
-_INIT_LOCK = threading.Lock()
-
-
-def _init_module(repo: Repo, w: Work, timeout: float) -> None:
-    """A fresh clone of the central repository: clone the partner's objects first (one at a
-    time: `git submodule update --init` writes the central repository's config)."""
-    if w.git_dir.exists():
-        return
-    with _INIT_LOCK, contextlib.suppress(GitError):
-        repo.git.run(
-            "submodule",
-            "update",
-            "--init",
-            "--checkout",  # partner submodules are `update = none`
-            "--no-recommend-shallow",
-            "--",
-            w.partner.path,
-            timeout=timeout,
-            what="git submodule update --init",
-        )
-    if not w.git_dir.exists():
-        raise GitError(f"cannot clone {w.partner.url}")
-
-
-def _fetch(repo: Repo, w: Work, options: Options) -> str:
-    policy.check_url(w.partner.url, allow_local=options.allow_local)
-    _init_module(repo, w, options.timeout)
-    return fetch(
-        w.git_dir,
-        w.partner.url,
-        w.partner.branch,
-        allow_local=options.allow_local,
-        timeout=options.timeout,
-    )
-
-
-def run_all(
-    repo: Repo,
-    work: list[Work],
-    options: Options,
-    cache: RenderCache | None,
-    dump: central.Dumper | None = None,
-) -> list[PartnerResult]:
-    """Fetch in a thread pool, then decide every partner: on every core when many need
-    loading (a cold render cache, e.g. a fresh CI clone), else in this process."""
-    fetched: dict[str, tuple[str | None, BaseException | None]] = {}
-    to_fetch = [
-        w for w in work if options.fetch and w.selected and w.old_pin is not None and not w.added
-    ]
-    progress = options.progress
-    if progress is not None:
-        progress("fetching", 0, len(to_fetch))
-    if to_fetch:
-        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-            futures: dict[Future[str], Work] = {
-                pool.submit(_fetch, repo, w, options): w for w in to_fetch
-            }
-            try:
-                for done, fut in enumerate(as_completed(futures), 1):
-                    w = futures[fut]
-                    if progress is not None:
-                        progress("fetching", done, len(to_fetch))
-                    exc = fut.exception()
-                    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                        raise exc
-                    fetched[w.partner.id] = (None if exc else fut.result(), exc)
-            except BaseException:
-                for fut in futures:
-                    fut.cancel()
-                kill_all()
-                raise
-    for w in work:
-        if w.partner.id not in fetched and not w.git_dir.exists() and w.old_pin is not None:
-            raise FatalError(
-                f"{w.partner.path} is not initialised: run `git submodule update --init "
-                f"--checkout {w.partner.path}` (or `bmz sync` without --no-fetch and --check)"
-            )
-    jobs = [(w, *fetched.get(w.partner.id, (None, None))) for w in work]
-    heavy = [j for j in jobs if _loads(j[0], j[1], cache)]
-    settled = {r.id: r for r in _decide_all(heavy, cache, dump)}
-    return [
-        settled[w.partner.id] if w.partner.id in settled else decide(w, head, exc, cache)
-        for w, head, exc in jobs
-    ]
-
-
-PARALLEL_MIN_PARTNERS = 8
-"""Fewer partners to load than this are decided here: forking costs more than it saves."""
-
-
-def _loads(w: Work, head: str | None, cache: RenderCache | None) -> bool:
-    """Whether deciding this partner loads a collection (a new head, or a pin not cached)."""
-    if w.old_pin is None:
-        return False
-    if head is not None and head != w.old_pin:
-        return True
-    return cache is None or not cache.has(w.partner, w.old_pin)
-
-
-def _decide_all(
-    jobs: list[tuple[Work, str | None, BaseException | None]],
-    cache: RenderCache | None,
-    dump: central.Dumper | None,
-) -> list[PartnerResult]:
-    """Decide (and render) many partners on every core: each is loaded, checked and rendered
-    in a forked worker exactly as here, and its record goes to the render cache there."""
-    if len(jobs) < PARALLEL_MIN_PARTNERS or dump is None:
-        return [decide(w, head, exc, cache) for w, head, exc in jobs]
-    results = batch.run(
-        functools.partial(_decide_and_render, cache=cache, dump=dump), jobs, min_items=2
-    )
-    if cache is not None:  # what the workers read and wrote stays in the cache
-        for (w, _, _), r in zip(jobs, results, strict=True):
-            cache.keep(w.partner, w.old_pin)
-            cache.keep(w.partner, r.pin)
-    return results
-
-
-def _decide_and_render(
-    job: tuple[Work, str | None, BaseException | None],
-    *,
-    cache: RenderCache | None,
-    dump: central.Dumper,
-) -> PartnerResult:
-    w, head, exc = job
-    r = decide(w, head, exc, cache)
-    render_texts(r, dump, cache)
-    return r
 
 
 def _worktree_head(git_dir: Path) -> str | None:
@@ -236,7 +102,7 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
     gc.disable()  # loading allocates many small objects and frees none
     try:
         dump, cache = renderer(repo, writable=not options.check)
-        results = run_all(repo, work, opts, cache, dump)
+        results = outcomes(repo, work, opts, cache, dump)
         after = central.render(cf.head, blocks(results, dump, cache), dump)
     finally:
         if gc_was_enabled:
@@ -394,5 +260,5 @@ def regenerate(repo: Repo, head: bytes) -> tuple[bytes, list[PartnerResult]]:
     registry = central.read(head).registry
     work, _ = plan(repo, registry, set())
     dump, cache = renderer(repo, writable=True)
-    results = run_all(repo, work, Options(fetch=False), cache, dump)
+    results = outcomes(repo, work, Options(fetch=False), cache, dump)
     return central.render(head, blocks(results, dump, cache), dump), results
