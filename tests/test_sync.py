@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bmz_collection.cli.main import main as bmz_main
 from bmz_collection.core import central as central_mod
 
 from .gitrepos import (
@@ -528,3 +529,29 @@ def test_summary_to_stdout(central: Central, tmp_path: Path) -> None:
     assert code == 0, err
     assert out.startswith("## bmz sync\n")
     assert "partners/alpha:" in err  # the report moves to stderr
+
+
+def test_the_partner_hook_and_sync_both_refuse_a_page_without_a_logo(
+    central: Central, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same answer from the partner's hook as from the catalogue: a page the catalogue
+    cannot show (no logo) holds the partner back, and `bmz validate` in the partner's
+    repository says so first, with the same line."""
+    (alpha,) = add_partners(central, tmp_path, "alpha")
+    alpha.write_collection([entry("alpha-app-0")], logo=None)
+    alpha.commit("the logo went")
+    file = alpha.path / "collection.yaml"
+    line = file.read_text().splitlines().index("config:") + 1
+    message = (
+        "error: a partner page needs a logo: set config.logo to a URL or a path on the "
+        "website (the catalogue requires one) (config) [partner-logo-missing]"
+    )
+    capsys.readouterr()
+    code = bmz_main(["validate", str(file)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{file}:{line}:1: {message}" in out
+    code, out, _ = central.sync()
+    assert code == 1
+    assert f"partners/alpha/collection.yaml:{line}:1: {message}" in out
+    assert "partners/alpha: held back" in out

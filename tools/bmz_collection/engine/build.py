@@ -21,7 +21,7 @@ from bmz_collection.core.errors import FatalError
 from bmz_collection.core.findings import Finding
 from bmz_collection.core.github import raw_root
 from bmz_collection.core.resolve import Entry
-from bmz_collection.engine.sync.evaluate import evaluate, with_details_findings
+from bmz_collection.engine.sync.evaluate import evaluate
 from bmz_collection.engine.sync.plan import load_central, plan
 from bmz_collection.io.git.repo import Repo
 
@@ -267,7 +267,6 @@ def preview(path: Path) -> Build:
         pid = "partner"
     partner = Partner(pid, root.as_uri(), collection_file_name=relpath)
     checked = check_collection(raw, relpath, FileTree(root), collection_id=pid, display=relpath)
-    checked = with_details_findings(checked, partner, relpath)
     items = partner_items(checked.entries, partner, root.as_uri(), "")
     one = PartnerFeed(partner, checked.config, items)
     head = {"name": f"Preview of {pid}", "type": "collection"}

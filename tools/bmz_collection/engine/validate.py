@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bmz_collection.core import central_document, limits
+from bmz_collection.core import central, central_document, limits
 from bmz_collection.core import jsonschemas as schemas
 from bmz_collection.core.checks import partner_config, run_checks
 from bmz_collection.core.checks.context import Context
@@ -152,7 +152,29 @@ def _check_loaded_collection(
         for f in check_resource(entry.data, ctx):
             origin, path = entry.origin_of(f.path)
             findings.append(Finding(origin.file, f.severity, f.rule, f.message, path))
+    if kind is Kind.COLLECTION and isinstance(doc.data.get("config"), Mapping):
+        findings.extend(page_findings(doc, len(res.entries)))
     return CollectionResult(doc, res.entries, position(findings, documents))
+
+
+def page_findings(doc: Document, count: int) -> list[Finding]:
+    """The partner page the catalogue would make of a collection with a ``config`` (logo,
+    splash, tabs), checked against the central collection's schema: a page that cannot be
+    shown holds a partner back, so the partner's own hook says so first. A missing field is
+    reported at the ``config`` key. The registry's partner id does not change what is found.
+    (A collection without ``config`` declares no page: a plain 0.2 collection passes, and
+    sync, which takes every collection as a partner's, holds it back.)"""
+    config = doc.data.get("config")
+    block = central.PartnerBlock(central.Partner(_PAGE_ID, ""), config, count=count)
+    found = central.check_details(central.partner_details(block), doc.file)
+    if isinstance(config, Mapping) and config.get("logo") is not None:
+        # a logo that is there but unusable ('' or a list): the config schema says why
+        found = [f for f in found if f.rule != "partner-logo-missing"]
+    return [doc.locate(f, key=f.path == ("config",)) for f in found]
+
+
+_PAGE_ID = "partner"
+"""Any valid partner id: details findings never concern the id (sync checks it itself)."""
 
 
 def position(findings: Iterable[Finding], documents: Mapping[str, Document]) -> list[Finding]:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bmz_collection.core import central
-from bmz_collection.core.central import Partner, PartnerBlock
+from bmz_collection.core.central import Partner
 from bmz_collection.core.errors import FatalError
-from bmz_collection.core.findings import Finding, Severity, unique_sorted
+from bmz_collection.core.findings import Finding, Severity
 from bmz_collection.core.loading import LoadError, load_mapping
 from bmz_collection.core.resolve import resolve_collection
 from bmz_collection.core.tree import Kind
@@ -64,10 +63,7 @@ def evaluate(git_dir: Path, commit: str, partner: Partner, *, validate: bool) ->
                 partner, "collection-file-unreadable", f"cannot read {relpath} at {short}: {exc}"
             )
         if validate:
-            checked = check_collection(
-                raw, relpath, tree, collection_id=partner.id, display=display
-            )
-            return with_details_findings(checked, partner, display)
+            return check_collection(raw, relpath, tree, collection_id=partner.id, display=display)
         try:
             doc = load_mapping(raw, display)
         except LoadError as exc:
@@ -76,20 +72,3 @@ def evaluate(git_dir: Path, commit: str, partner: Partner, *, validate: bool) ->
         docs = {display: doc, **res.sources}
         findings = [docs[f.file].locate(f) if f.file in docs else f for f in res.findings]
         return CollectionResult(doc, res.entries, findings)
-
-
-def with_details_findings(
-    res: CollectionResult, partner: Partner, display: str
-) -> CollectionResult:
-    """The partner page's details, as the merged file will show them, checked against the
-    central collection's schema: a partner whose page cannot be shown (no logo, ...) is held
-    back like any other error. Findings point into the partner's ``config``."""
-    if res.document is None:
-        return res
-    block = PartnerBlock(partner, res.config, count=len(res.entries))
-    found = central.check_details(central.partner_details(block), display)
-    if found:
-        doc = res.document
-        located = [doc.locate(f, key=f.path == ("config",)) for f in found]  # a missing field
-        res.findings = unique_sorted([*res.findings, *located])
-    return res
