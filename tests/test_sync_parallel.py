@@ -54,9 +54,9 @@ def test_a_cold_cache_is_decided_on_every_core_with_the_same_outcome(
     started: list[int] = []
     real_run, real_start = batch.run, batch.start
 
-    def spy(fn: Any, items: Any, *, min_items: int) -> Any:
+    def spy(fn: Any, items: Any, **kwargs: Any) -> Any:
         forked.append(len(items))
-        return real_run(fn, items, min_items=min_items)
+        return real_run(fn, items, **kwargs)
 
     def spy_start(fn: Any, items: Any, *, min_items: int) -> Any:
         pending = real_start(fn, items, min_items=min_items)

@@ -36,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
 
     from bmz_collection.engine.build import build
     from bmz_collection.report.feed import FEED, page_url, write_site
+    from bmz_collection.report.progress import TerminalBar
 
-    result = build(Path(args.repo))
+    result = build(Path(args.repo), progress=TerminalBar(sys.stderr))
     root = Path(args.repo).resolve()
     if args.out is None:
         from bmz_collection.io.git.repo import Repo

@@ -9,6 +9,7 @@ URLs of the files at the pinned commit, so a page shows exactly what was reviewe
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from bmz_collection.core.findings import Finding
 from bmz_collection.core.github import raw_root
 from bmz_collection.core.resolve import Entry
 from bmz_collection.engine.sync.evaluate import evaluate
+from bmz_collection.engine.sync.model import LOADING, Progress
 from bmz_collection.engine.sync.plan import load_central, plan
 from bmz_collection.io.git.repo import Repo
 
@@ -183,9 +185,10 @@ def _partner_feed(job: _Job) -> tuple[dict[str, Any] | None, list[dict[str, Any]
     return at.config, items, [f for f in at.findings if f.is_error]
 
 
-def build(start: Path) -> Build:
+def build(start: Path, progress: Progress | None = None) -> Build:
     """The feed of the central repository at (or above) ``start``, from its pins. Partners
-    are loaded on every core (loading YAML is most of the time)."""
+    are loaded on every core (loading YAML is most of the time); ``progress`` hears
+    ("loading partners", done, total)."""
     from bmz_collection.engine import batch
 
     repo = Repo.discover(start)
@@ -208,7 +211,12 @@ def build(start: Path) -> Build:
     findings: list[Finding] = []
     for job, (config, items, errors) in zip(
         jobs,
-        batch.run(_partner_feed, jobs, min_items=limits.BUILD_PARALLEL_MIN_PARTNERS),
+        batch.run(
+            _partner_feed,
+            jobs,
+            min_items=limits.BUILD_PARALLEL_MIN_PARTNERS,
+            done=None if progress is None else functools.partial(progress, LOADING),
+        ),
         strict=True,
     ):
         if errors:

@@ -16,7 +16,7 @@ from bmz_collection.core.errors import FatalError
 from bmz_collection.engine import batch
 from bmz_collection.engine.sync.cache import RenderCache
 from bmz_collection.engine.sync.decide import decide
-from bmz_collection.engine.sync.model import Options, PartnerResult, Status
+from bmz_collection.engine.sync.model import LOADING, Options, PartnerResult, Progress, Status
 from bmz_collection.engine.sync.plan import Work
 from bmz_collection.engine.sync.render import render_texts
 from bmz_collection.io.git.fetch import fetch
@@ -97,7 +97,7 @@ def outcomes(
             )
     jobs = [(w, *fetched.get(w.partner.id, (None, None))) for w in work]
     heavy = [j for j in jobs if _loads(j[0], j[1], cache)]
-    settled = {r.id: r for r in _decide_all(heavy, cache, dump)}
+    settled = {r.id: r for r in _decide_all(heavy, cache, dump, options.progress)}
     return [
         settled[w.partner.id] if w.partner.id in settled else decide(w, head, exc, cache)
         for w, head, exc in jobs
@@ -183,13 +183,17 @@ def _decide_all(
     jobs: list[tuple[Work, str | None, BaseException | None]],
     cache: RenderCache | None,
     dump: central.Dumper | None,
+    progress: Progress | None = None,
 ) -> list[PartnerResult]:
     """Decide (and render) many partners on every core: each is loaded, checked and rendered
     in a forked worker exactly as here, and its record goes to the render cache there."""
     if len(jobs) < PARALLEL_MIN_PARTNERS or dump is None:
         return [decide(w, head, exc, cache) for w, head, exc in jobs]
     results = batch.run(
-        functools.partial(_decide_and_render, cache=cache, dump=dump), jobs, min_items=2
+        functools.partial(_decide_and_render, cache=cache, dump=dump),
+        jobs,
+        min_items=2,
+        done=None if progress is None else functools.partial(progress, LOADING),
     )
     if cache is not None:  # what the workers wrote for the pins they kept or chose stays
         for (w, _, _), r in zip(jobs, results, strict=True):
