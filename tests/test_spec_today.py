@@ -117,6 +117,29 @@ def test_a_near_miss_key_in_a_collection_entry_points_at_the_entry(
     assert "10:14: warning: unknown field `lisence`: did you mean `license`?" in out
 
 
+@pytest.mark.parametrize("entries", ["collection: []\n", "collection:\n  - id: a\n"])
+def test_a_near_miss_key_at_a_collection_root_is_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], entries: str
+) -> None:
+    """Entries report the root keys they inherit; a collection without entries reports its
+    own, and one with entries still reports each once."""
+    path = tmp_path / "collection.yaml"
+    path.write_text(
+        "format_version: 0.2.3\ntype: collection\nid: p\nname: P\ndescription: d\n"
+        "licence: MIT\ncolection: []\n" + entries,
+        encoding="utf-8",
+    )
+    main(["validate", str(path)])
+    out = capsys.readouterr().out
+    near = [line for line in out.splitlines() if "[did-you-mean]" in line]
+    assert near == [
+        f"{path}:6:10: warning: unknown field `licence`: did you mean `license`? (its value is "
+        "ignored as it is) (licence) [did-you-mean]",
+        f"{path}:7:12: warning: unknown field `colection`: did you mean `collection`? (its value "
+        "is ignored as it is) (colection) [did-you-mean]",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "rule"),
     [

@@ -15,7 +15,7 @@ from typing import Any
 
 from bmz_collection.core import central, central_document, limits
 from bmz_collection.core import jsonschemas as schemas
-from bmz_collection.core.checks import partner_config, run_checks
+from bmz_collection.core.checks import did_you_mean, partner_config, run_checks
 from bmz_collection.core.checks.context import Context
 from bmz_collection.core.findings import Finding, Severity, unique_sorted
 from bmz_collection.core.loading import Document, LoadError, load_mapping
@@ -143,6 +143,7 @@ def _check_loaded_collection(
             )
     if kind is Kind.COLLECTION:
         findings.extend(partner_config.check(doc.data, doc.file))
+        findings.extend(did_you_mean.check_collection_root(doc.data, doc.file))
     res = resolve_collection(doc, relpath, tree, collection_id, doc.file)
     findings.extend(res.findings)
     documents = {doc.file: doc, **res.sources}

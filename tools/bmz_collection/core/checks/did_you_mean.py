@@ -11,7 +11,7 @@ from typing import Any
 
 from bmz_collection.core import jsonschemas
 from bmz_collection.core.checks.context import Context
-from bmz_collection.core.findings import Finding
+from bmz_collection.core.findings import Finding, Severity
 
 RESOURCE_SCHEMAS = (
     jsonschemas.RDF,
@@ -80,14 +80,31 @@ def _sorted_known_fields() -> tuple[str, ...]:
 
 
 def check(rdf: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
-    known = known_fields()
-    for key in rdf:
-        if not isinstance(key, str) or key in known:
-            continue
-        hint = _closest(key, _sorted_known_fields())
-        if hint is not None:
-            yield ctx.warning(
-                "did-you-mean",
-                f"unknown field `{key}`: did you mean `{hint}`? (its value is ignored as it is)",
-                (key,),
-            )
+    for key, hint in _near_misses(rdf, known_fields(), _sorted_known_fields()):
+        yield ctx.warning("did-you-mean", _message(key, hint), (key,))
+
+
+COLLECTION_FIELDS = frozenset({"collection", "application", "model", "dataset", "notebook"})
+"""What a collection's root holds besides the fields its entries inherit."""
+
+
+def check_collection_root(root: Mapping[str, Any], file: str) -> Iterator[Finding]:
+    """The near misses among a collection's own keys: its entries report those they inherit
+    (at the same place, so once), but a collection without entries has nobody to."""
+    known = known_fields() | COLLECTION_FIELDS
+    for key, hint in _near_misses(root, known, tuple(sorted(known))):
+        yield Finding(file, Severity.WARNING, "did-you-mean", _message(key, hint), (key,))
+
+
+def _near_misses(
+    data: Mapping[str, Any], known: frozenset[str], candidates: tuple[str, ...]
+) -> Iterator[tuple[str, str]]:
+    for key in data:
+        if isinstance(key, str) and key not in known:
+            hint = _closest(key, candidates)
+            if hint is not None:
+                yield key, hint
+
+
+def _message(key: str, hint: str) -> str:
+    return f"unknown field `{key}`: did you mean `{hint}`? (its value is ignored as it is)"
