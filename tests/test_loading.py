@@ -49,6 +49,27 @@ def test_refusals_are_positioned(raw: bytes, rule: str, line: int, column: int) 
     assert "\n" not in message
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # every level holds a quoted `]` and closes after a quoted `[`: the brackets pair up
+        # flat for the regex passes, and there are too few of them for the event pass
+        "a: " + '["]", ' * 100 + "1" + ', "[" ]' * 100 + "\n",
+        # the same through ruamel's own constructor (an explicit tag makes the text unusual)
+        "a: !!str x\nb: " + "[\"]\", " * 100 + "1" + ", \"[\" ]" * 100 + "\n",
+    ],
+    ids=["lean constructor", "ruamel constructor"],
+)
+def test_depth_hidden_by_quoted_brackets_is_still_refused_where_it_is(text: str) -> None:
+    from bmz_collection.core import depth
+
+    assert depth.first_too_deep(text) is None  # the quick check is fooled, by design
+    expected = depth._event_pass(text)  # what the exact event pass would say
+    assert expected is not None
+    rule, line, column, _ = refuse(text.encode())
+    assert (rule, line, column) == ("yaml-too-deep", *expected)
+
+
 def test_alias_bomb_fails_fast() -> None:
     rule, _, _, message = refuse(alias_bomb().encode())
     assert rule == "yaml-too-many-nodes"

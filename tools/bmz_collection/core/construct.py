@@ -75,6 +75,14 @@ class Unusual(Exception):
     """A node graph ``build`` leaves to ruamel's constructor."""
 
 
+class TooDeep(Exception):
+    """A collection nested deeper than allowed; ``node`` is the first one too deep."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__("too deep")
+        self.node = node
+
+
 _SCALARS: dict[int, str] = {
     id(_shared("tag:yaml.org,2002:" + name)): "tag:yaml.org,2002:" + name
     for name in ("null", "bool", "int", "float", "timestamp")
@@ -82,17 +90,18 @@ _SCALARS: dict[int, str] = {
 _TIMESTAMP = id(_shared("tag:yaml.org,2002:timestamp"))
 
 
-def build(root: Node, loader: Loader, max_nodes: int) -> tuple[Any, int]:
+def build(root: Node, loader: Loader, max_nodes: int, max_depth: int = 1 << 30) -> tuple[Any, int]:
     """The JSON-compatible data of a node graph whose mappings have unique string keys and
     whose values are strings, numbers, booleans, nulls or timestamps (as ISO strings), and its
     node count with aliases expanded (they stay shared objects). Raises Unusual for anything
     else (duplicate or non-string keys, merge keys, explicit tags, recursive aliases, more than
-    ``max_nodes`` nodes), without changing the graph."""
+    ``max_nodes`` nodes), without changing the graph. Raises TooDeep for collections nested
+    more than ``max_depth`` levels (as written: an alias counts where its anchor is)."""
     constructors: dict[str, Callable[[Any, Node], Any]] = loader.yaml_constructors
     done: dict[int, tuple[Any, int]] = {}
     active: set[int] = set()
 
-    def walk(node: Node) -> tuple[Any, int]:
+    def walk(node: Node, depth: int) -> tuple[Any, int]:
         tag = node.ctag
         if tag is _STR and node.__class__ is ScalarNode:
             return node.value, 1
@@ -103,6 +112,10 @@ def build(root: Node, loader: Loader, max_nodes: int) -> tuple[Any, int]:
             raise Unusual("recursive alias")
         size = 1
         out: Any
+        if tag is _MAP or tag is _SEQ:
+            if depth > max_depth:
+                raise TooDeep(node)
+            depth += 1
         if tag is _MAP:
             active.add(key)
             out = {}
@@ -110,7 +123,7 @@ def build(root: Node, loader: Loader, max_nodes: int) -> tuple[Any, int]:
             for key_node, value_node in pairs:
                 if key_node.ctag is not _STR or key_node.__class__ is not ScalarNode:
                     raise Unusual("not a plain string key")
-                out[intern(key_node.value)], n = walk(value_node)
+                out[intern(key_node.value)], n = walk(value_node, depth)
                 size += n
             if len(out) != len(pairs):
                 raise Unusual("duplicate key")
@@ -119,7 +132,7 @@ def build(root: Node, loader: Loader, max_nodes: int) -> tuple[Any, int]:
             active.add(key)
             out = []
             for item in node.value:
-                value, n = walk(item)
+                value, n = walk(item, depth)
                 out.append(value)
                 size += n
             active.discard(key)
@@ -138,7 +151,7 @@ def build(root: Node, loader: Loader, max_nodes: int) -> tuple[Any, int]:
         return out, size
 
     try:
-        data, size = walk(root)
+        data, size = walk(root, 1)
     except RecursionError:
         raise Unusual("deep") from None
     finally:
@@ -158,4 +171,4 @@ def compose(text: str) -> Node | None:
         loader.dispose()
 
 
-__all__ = ["Loader", "MappingNode", "SequenceNode", "Unusual", "build", "compose"]
+__all__ = ["Loader", "MappingNode", "SequenceNode", "TooDeep", "Unusual", "build", "compose"]

@@ -9,21 +9,17 @@ its document path, never a second parse.
 from __future__ import annotations
 
 import datetime
-import re
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from bmz_collection.core import construct, limits
+from bmz_collection.core import construct, depth, limits
 from bmz_collection.core.findings import DocPath, Finding, Severity, format_path
 
 _BOM = b"\xef\xbb\xbf"
-_local = threading.local()
 
 
 class LoadError(Exception):
@@ -55,15 +51,6 @@ class Document:
         return finding.at(line, col)
 
 
-def _yaml() -> YAML:
-    # A YAML instance is not thread-safe; sync loads partner files from worker threads.
-    y: YAML | None = getattr(_local, "yaml", None)
-    if y is None:
-        y = YAML(typ="safe", pure=False)
-        _local.yaml = y
-    return y
-
-
 def _fail(
     file: str, rule: str, message: str, line: int | None = None, col: int | None = None
 ) -> LoadError:
@@ -84,9 +71,12 @@ def _load(text: str, file: str) -> tuple[Any, Node | None]:
         if root is None:
             return None, None
         try:
-            return construct.build(root, loader, limits.MAX_NODES)[0], root
+            return construct.build(root, loader, limits.MAX_NODES, limits.MAX_DEPTH)[0], root
         except construct.Unusual:
             data = loader.construct_document(root)
+        except construct.TooDeep as exc:  # nesting that quoted brackets hid from _check_depth
+            mark = exc.node.start_mark
+            raise _too_deep(file, mark.line + 1, mark.column + 1) from None
     finally:
         loader.dispose()
     return _jsonable(data, file), None
@@ -116,66 +106,16 @@ def decode(raw: bytes, file: str) -> str:
         ) from None
 
 
-_INDENT = " " * 128
-_COMPACT = (re.compile(r"-[ \t]+[-?][ \t]"), re.compile(r"\?[ \t]+[-?][ \t]"))
-"""Deep block nesting shows as deep indentation, or as compact nested block sequences or
-explicit keys (``- - - x``, ``? ? x``), which nest on one line. (Patterns that start with a
-literal character: the regex engine searches for those ten times faster.)"""
-_FLOW_PAIR = re.compile(r"\[[^\[\]{}]*\]|\{[^\[\]{}]*\}")
-_BRACKET = re.compile(r"[\[\]{}]")
-_NESTED_OPEN = (re.compile(r"\[[^\[\]{}]*[\[{]"), re.compile(r"\{[^\[\]{}]*[\[{]"))
-"""An opening bracket whose next bracket opens again: without one, no flow nests at all."""
-
-
-def _flow_may_be_deep(text: str) -> bool:
-    """Whether flow brackets may nest deeper than ``limits.MAX_DEPTH``: innermost pairs are
-    removed level by level at regex speed, so a file with a hundred ``tags: [...]`` lists (one
-    level) costs two passes instead of a full event parse. Brackets left unpaired (quoted ones)
-    say maybe. Quoted brackets can also hide depth: ``_check_depth`` bounds what that lets
-    through."""
-    if not any(p.search(text) for p in _NESTED_OPEN):  # the common case: flat flows
-        return False
-    for _ in range(limits.MAX_DEPTH):
-        text, pairs = _FLOW_PAIR.subn("", text)
-        if not pairs:
-            return _BRACKET.search(text) is not None
-    return True
-
-
 def _check_depth(text: str, file: str) -> None:
-    """Reject absurd nesting before the real parse, with positions; a few regex passes unless
-    the text may be deep (then one event pass, which stops at the first level too deep).
+    """Absurd nesting refused before the real parse, with its position (``core.depth``)."""
+    found = depth.first_too_deep(text)
+    if found is not None:
+        raise _too_deep(file, *found)
 
-    The passes must never let through what would crash the C composer: block nesting shows
-    in indentation (at most 128 columns pass), and flow nesting is bounded by the number of
-    opening brackets, so only a text with few of them (``limits.FLOW_OPENERS_TRUSTED``) is
-    judged by regex. A text with more always gets the event pass, which quotes cannot fool."""
-    deep_block = text.startswith(_INDENT) or f"\n{_INDENT}" in text
-    if not deep_block and not any(p.search(text) for p in _COMPACT):
-        openers = text.count("[") + text.count("{")
-        if openers <= limits.MAX_DEPTH:
-            return  # cannot nest deeper than the limit, whatever is quoted
-        if openers <= limits.FLOW_OPENERS_TRUSTED and not _flow_may_be_deep(text):
-            return
-    depth, max_depth = 0, limits.MAX_DEPTH
-    try:
-        for event in _yaml().parse(text):
-            name = type(event).__name__
-            if name in ("MappingStartEvent", "SequenceStartEvent"):
-                depth += 1
-                if depth > max_depth:
-                    mark = event.start_mark
-                    raise _fail(
-                        file,
-                        "yaml-too-deep",
-                        f"nesting deeper than {max_depth} levels",
-                        mark.line + 1,
-                        mark.column + 1,
-                    )
-            elif name in ("MappingEndEvent", "SequenceEndEvent"):
-                depth -= 1
-    except YAMLError:
-        return  # the real parse reports syntax errors with the proper message
+
+def _too_deep(file: str, line: int | None = None, col: int | None = None) -> LoadError:
+    message = f"nesting deeper than {limits.MAX_DEPTH} levels"
+    return _fail(file, "yaml-too-deep", message, line, col)
 
 
 def _syntax_error(exc: YAMLError, file: str, text: str) -> LoadError:
@@ -221,6 +161,8 @@ def _jsonable(data: Any, file: str) -> Any:
             key = id(node)
             if key in done:
                 return done[key]
+            if len(path) >= limits.MAX_DEPTH:  # what quoted brackets hid from _check_depth
+                raise err(path, "yaml-too-deep", f"nesting deeper than {limits.MAX_DEPTH} levels")
             if key in active:
                 raise err(path, "yaml-recursive-alias", "recursive alias (a node contains itself)")
             active.add(key)
@@ -302,10 +244,12 @@ def load_ordinary(text: str, file: str, max_nodes: int) -> tuple[Any, Node, int]
             root: Node | None = loader.get_single_node()
             if root is None:
                 return None
-            data, size = construct.build(root, loader, max_nodes)
+            data, size = construct.build(root, loader, max_nodes, limits.MAX_DEPTH)
         finally:
             loader.dispose()
-    except (LoadError, YAMLError, construct.Unusual, RecursionError, ValueError, TypeError):
+    except (LoadError, YAMLError, construct.Unusual, construct.TooDeep):
+        return None
+    except (RecursionError, ValueError, TypeError):  # not a sane document
         return None
     return data, root, size
 

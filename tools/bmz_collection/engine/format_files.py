@@ -132,6 +132,8 @@ def _format_one(task: Task) -> Result:
             new, notes = upgraded.text, "\n".join(n.one_line() for n in upgraded.notes)
     except (FormatError, UpgradeError) as exc:
         return "error", exc.finding.one_line(), ""
+    except LoadError as exc:  # nesting only the formatted text shows (format_document)
+        return "finding", exc.finding.one_line(), ""
     data = new.encode("utf-8") + raw[len(head) :]
     if data == raw:
         return "same", notes, ""

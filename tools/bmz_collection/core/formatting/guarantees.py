@@ -38,7 +38,9 @@ def format_text(text: str, style: Style = DEFAULT_STYLE, *, file: str = "<text>"
 
 
 def format_document(text: str, data: Any, style: Style, *, file: str) -> str:
-    """Like :func:`format_text` for a text already loaded (``data`` is ``parse(text)``)."""
+    """Like :func:`format_text` for a text already loaded (``data`` is ``parse(text)``).
+    Raises LoadError (yaml-too-deep) for a text nested deeper than the loader allows whose
+    depth only its formatted version shows."""
     try:
         out, before = reindent(text, style)
     except YAMLError as exc:  # only if the scanner and the loader disagree
@@ -49,6 +51,10 @@ def format_document(text: str, data: Any, style: Style, *, file: str) -> str:
     try:
         after_data = parse(out, file)
     except LoadError as exc:
+        if exc.finding.rule == "yaml-too-deep":  # the text's own nesting, which quoted
+            # brackets hid from the quick check before its load: the file's problem, not ours
+            deep = exc.finding
+            raise LoadError(Finding(file, deep.severity, deep.rule, deep.message)) from None
         raise FormatError(
             file, "format-data", f"the formatted text does not load ({exc.finding.message})"
         ) from None
