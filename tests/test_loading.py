@@ -56,7 +56,7 @@ def test_refusals_are_positioned(raw: bytes, rule: str, line: int, column: int) 
         # flat for the regex passes, and there are too few of them for the event pass
         "a: " + '["]", ' * 100 + "1" + ', "[" ]' * 100 + "\n",
         # the same through ruamel's own constructor (an explicit tag makes the text unusual)
-        "a: !!str x\nb: " + "[\"]\", " * 100 + "1" + ", \"[\" ]" * 100 + "\n",
+        "a: !!str x\nb: " + '["]", ' * 100 + "1" + ', "[" ]' * 100 + "\n",
     ],
     ids=["lean constructor", "ruamel constructor"],
 )

@@ -555,3 +555,43 @@ def test_the_partner_hook_and_sync_both_refuse_a_page_without_a_logo(
     assert code == 1
     assert f"partners/alpha/collection.yaml:{line}:1: {message}" in out
     assert "partners/alpha: held back" in out
+
+
+def test_a_fresh_clone_registers_its_partners_at_once_and_clones_them_in_parallel(
+    central: Central, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One `git submodule init` for every missing partner writes the central config; the
+    clones that follow (`git submodule update` without --init) write only their own git
+    directories, so they run side by side. Without the init they still happen, one at a
+    time (`update --init`)."""
+    from bmz_collection.engine.sync import outcomes
+    from bmz_collection.io.git.process import Git
+
+    add_partners(central, tmp_path, "alpha", "beta", "gamma")
+    calls: list[tuple[str, ...]] = []
+    real_run = Git.run
+
+    def spy(self: Git, *args: str, **kwargs: object) -> object:
+        if args[:1] == ("submodule",):
+            calls.append(args)
+        return real_run(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Git, "run", spy)
+    for name, register in (("fast", True), ("slow", False)):
+        clone = tmp_path / f"clone-{name}"
+        git(tmp_path, "clone", "--quiet", str(central.root), str(clone))
+        if not register:
+            monkeypatch.setattr(outcomes, "_register_modules", lambda *a: None)
+        calls.clear()
+        code, out, err = central.bmz("sync", "--allow-local", "--repo", str(clone))
+        assert code == 0, out + err
+        assert (clone / "collection.yaml").read_bytes() == central.collection
+        paths = [f"partners/{p}" for p in ("alpha", "beta", "gamma")]
+        inits = [c for c in calls if c[1] == "init"]
+        with_init = sorted(c[-1] for c in calls if c[1] == "update" and "--init" in c)
+        if register:
+            assert inits == [("submodule", "init", "--", *paths)]
+            assert with_init == []
+        else:
+            assert inits == []
+            assert with_init == paths

@@ -26,23 +26,41 @@ from bmz_collection.io.git.repo import Repo
 _INIT_LOCK = threading.Lock()
 
 
+def _register_modules(repo: Repo, work: list[Work], options: Options) -> None:
+    """A fresh clone of the central repository: write every missing partner's submodule
+    settings into its config in one ``git submodule init``, so that the clones that follow
+    can run in parallel (``git submodule update`` of an initialised submodule writes only the
+    partner's own git directory). Partners whose URL the policy refuses are left out; any
+    failure here leaves ``_init_module`` to do it the slow way."""
+    paths = []
+    for w in work:
+        if w.git_dir.exists():
+            continue
+        try:
+            policy.check_url(w.partner.url, allow_local=options.allow_local)
+        except FatalError:
+            continue
+        paths.append(w.partner.path)
+    if paths:
+        with contextlib.suppress(GitError):
+            init = ["submodule", "init", "--", *paths]
+            repo.git.run(*init, timeout=options.timeout, what="git submodule init")
+
+
 def _init_module(repo: Repo, w: Work, timeout: float) -> None:
-    """A fresh clone of the central repository: clone the partner's objects first (one at a
-    time: `git submodule update --init` writes the central repository's config)."""
+    """A fresh clone of the central repository: clone the partner's objects first, in
+    parallel with the others once ``_register_modules`` has written the settings; else one
+    at a time (``git submodule update --init`` writes the central repository's config)."""
     if w.git_dir.exists():
         return
-    with _INIT_LOCK, contextlib.suppress(GitError):
-        repo.git.run(
-            "submodule",
-            "update",
-            "--init",
-            "--checkout",  # partner submodules are `update = none`
-            "--no-recommend-shallow",
-            "--",
-            w.partner.path,
-            timeout=timeout,
-            what="git submodule update --init",
-        )
+    update = ["submodule", "update", "--checkout", "--no-recommend-shallow"]
+    # --checkout: partner submodules are `update = none`
+    with contextlib.suppress(GitError):
+        repo.git.run(*update, "--", w.partner.path, timeout=timeout, what="git submodule update")
+    if not w.git_dir.exists():
+        with _INIT_LOCK, contextlib.suppress(GitError):
+            args = [*update, "--init", "--", w.partner.path]
+            repo.git.run(*args, timeout=timeout, what="git submodule update --init")
     if not w.git_dir.exists():
         raise GitError(f"cannot clone {w.partner.url}")
 
@@ -145,6 +163,7 @@ def _fetch_all(
     if progress is not None:
         progress("fetching", 0, len(to_fetch))
     if to_fetch:
+        _register_modules(repo, to_fetch, options)
         with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
             futures: dict[Future[str], Work] = {
                 pool.submit(_fetch, repo, w, options): w for w in to_fetch
