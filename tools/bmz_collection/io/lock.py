@@ -19,6 +19,22 @@ from bmz_collection.io.fsio import remove_orphaned_temp_files
 LOCK_NAME = "bmz-sync.lock"
 """In the repository's common git directory: shared by its worktrees, never committed."""
 
+_held: set[int] = set()
+"""Descriptors of the locks this process holds."""
+
+
+def _drop_in_child() -> None:
+    """A forked worker (sync decides partners on every core) must not keep the lock alive
+    after its parent is killed: its copies of the descriptors go at once."""
+    for fd in list(_held):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_in_child)
+
 
 @contextlib.contextmanager
 def exclusive(git_common_dir: Path) -> Iterator[None]:
@@ -32,8 +48,10 @@ def exclusive(git_common_dir: Path) -> Iterator[None]:
             raise FatalError(
                 "another bmz sync or partner command is running in this repository"
             ) from None
+        _held.add(fd)
         yield
     finally:
+        _held.discard(fd)
         os.close(fd)
 
 
