@@ -363,3 +363,36 @@ def test_content_load_errors_are_findings_and_unreadable_files_exit_2(
     code, out, _ = run(capsys, str(fifo))
     assert code == 2, out
     assert "[file-unreadable]" in out
+
+
+@pytest.mark.usefixtures("git_env")
+def test_a_referenced_file_git_does_not_carry_is_an_error_in_a_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The catalogue reads commits: a documentation or cover file that exists on disk but
+    is not in git's index (never added, or ignored) would be missing there, so the hook says
+    so before the push. Outside a repository every file on disk counts."""
+    repo = tmp_path / "partner"
+    rdf = write(
+        repo / "app" / "rdf.yaml",
+        GOOD_APP + "documentation: README.md\ncovers: [cover.png]\nlicense: MIT\n",
+    )
+    write(repo / "app" / "README.md", "# App\n")
+    write(repo / "app" / "cover.png", "png")
+    write(repo / ".gitignore", "*.png\n")
+    subprocess.run(["git", "init", "--quiet", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "app/rdf.yaml"], check=True)
+    code, out, _ = run(capsys, str(rdf))
+    assert code == 1
+    line = "the catalogue reads your commits, which do not carry it"
+    assert out.splitlines() == [
+        f"{rdf}:11:16: error: documentation 'README.md' is not in git (`git add` it): {line} "
+        "(documentation) [path-untracked]",
+        f"{rdf}:12:10: error: cover 'cover.png' is not in git (`git add` it): {line} "
+        "(covers[0]) [path-untracked]",
+    ]
+    subprocess.run(["git", "-C", str(repo), "add", "app/README.md"], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "--force", "app/cover.png"], check=True)
+    assert run(capsys, str(rdf))[0] == 0
+    (repo / ".git").rename(repo / "not-git")  # no repository: the files on disk count
+    assert run(capsys, str(rdf))[0] == 0

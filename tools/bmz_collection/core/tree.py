@@ -18,6 +18,8 @@ class Kind(enum.Enum):
     DIR = "dir"
     OUTSIDE = "outside"
     """The path, or a symlink on the way, leads out of the repository."""
+    UNTRACKED = "untracked"
+    """On disk but not in git's index: a commit does not carry it, so sync will not find it."""
 
 
 class Tree(Protocol):

@@ -61,6 +61,18 @@ class Repos:
         self._roots: dict[str, str] = {}
         self._trees: dict[str, FileTree] = {}
 
+    @staticmethod
+    def _tracked(root: str) -> tuple[frozenset[str], frozenset[str]] | None:
+        """What git's index holds in a repository: a file a commit would not carry is not
+        there for the catalogue either (the hook says so before the push)."""
+        from bmz_collection.io.git.process import GitError
+        from bmz_collection.io.git.repo import tracked_files
+
+        try:
+            return tracked_files(Path(root))
+        except GitError:  # git missing: every file on disk counts
+            return None
+
     def _root(self, folder: str) -> str:
         """What ``find_repo_root`` answers for a resolved folder, remembered for every folder
         on the way up ("" when there is no ``.git`` at or above it)."""
@@ -90,7 +102,8 @@ class Repos:
         root = self._root(folder)
         tree = self._trees.get(root)
         if tree is None:
-            tree = self._trees[root] = FileTree(Path(root), self._realpath)
+            tracked = self._tracked(root) if self._roots.get(folder) else None
+            tree = self._trees[root] = FileTree(Path(root), self._realpath, tracked)
         relpath = os.path.relpath(os.path.join(folder, file.name), root).replace(os.sep, "/")
         return Located(file, tree.root, relpath, tree)
 
@@ -266,7 +279,7 @@ def read(file: Located) -> bytes:
     if kind is Kind.OUTSIDE:
         raise refuse("path-outside", "a symlink leading outside its repository; not read")
     try:
-        if kind is not Kind.FILE:
+        if kind not in (Kind.FILE, Kind.UNTRACKED):  # a file named is checked, added or not
             raise refuse("file-unreadable", "not a regular file")
         return read_file(file.path, name)
     except OSError as exc:

@@ -200,11 +200,23 @@ class FileTree:
 
     One tree serves many files of a run (``realpaths`` may be shared with other trees)."""
 
-    def __init__(self, root: Path, realpaths: RealPaths | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        realpaths: RealPaths | None = None,
+        tracked: tuple[frozenset[str], frozenset[str]] | None = None,
+    ) -> None:
         self._realpaths = realpaths or RealPaths()
         self.root = Path(self._realpaths(str(Path(root).absolute())))
         top = str(self.root)
         self._inside = top if top.endswith(os.sep) else top + os.sep
+        self._tracked: frozenset[str] | None = tracked[0] if tracked is not None else None
+        self._submodules: frozenset[str] = tracked[1] if tracked is not None else frozenset()
+        """The paths git's index holds, and its submodules (whose files their own commits
+        carry); None: not a git repository, every file on disk counts."""
+        self._tracked_dirs = frozenset(
+            p.rsplit("/", i)[0] for p in self._tracked or () for i in range(1, p.count("/") + 1)
+        )
 
     def __getstate__(self) -> dict[str, object]:
         # sent to worker processes: the root, not every path resolved so far
@@ -225,13 +237,30 @@ class FileTree:
         except (OSError, ValueError):
             return Kind.MISSING
         if stat.S_ISREG(mode):
-            return Kind.FILE
+            return self._in_git(relpath, Kind.FILE)
         if stat.S_ISDIR(mode):
-            return Kind.DIR
+            return self._in_git(relpath, Kind.DIR)
         return Kind.MISSING
+
+    def _in_git(self, relpath: str, kind: Kind) -> Kind:
+        """``kind`` if git's index holds the path (a file, or a folder with files), else
+        UNTRACKED: what ``git add`` was forgotten for, which a commit would not carry."""
+        if self._tracked is None or relpath in ("", "."):
+            return kind
+        name = relpath.rstrip("/")
+        if name in self._tracked or (kind is Kind.DIR and name in self._tracked_dirs):
+            return kind
+        cut = name.find("/") if self._submodules else -1
+        while cut != -1:  # inside a submodule: its pinned commit carries it
+            if name[:cut] in self._submodules:
+                return kind
+            cut = name.find("/", cut + 1)
+        return Kind.UNTRACKED
 
     def read(self, relpath: str) -> bytes:
         real = self._real(relpath)
         if real is None:
             raise PermissionError(f"{relpath} leads outside the repository")
+        if self.kind(relpath) is Kind.UNTRACKED:
+            raise FileNotFoundError(2, "not in git (a commit would not carry it)", relpath)
         return read_bounded(Path(real), limits.MAX_BLOB)  # a file a collection references

@@ -161,6 +161,13 @@ def check_reference(
         return ctx.error("path-outside", f"{what} leads outside the repository (symlink)", path)
     if kind is Kind.MISSING:
         return ctx.error("path-missing", f"{what} does not exist", path)
+    if kind is Kind.UNTRACKED:
+        return ctx.error(
+            "path-untracked",
+            f"{what} is not in git (`git add` it): the catalogue reads your commits, which "
+            "do not carry it",
+            path,
+        )
     if kind is Kind.DIR:
         return ctx.error("path-missing", f"{what} is a folder, not a file", path)
     return None

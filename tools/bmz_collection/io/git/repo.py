@@ -35,6 +35,30 @@ def _hook_index(git_dir: Path) -> str | None:
     return str(path) if git_dir in path.parents else None
 
 
+def tracked_files(root: Path) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(paths, submodule paths) in git's index for the work tree at ``root`` (a calling
+    hook's index when there is one): what the next commit carries. None when git cannot
+    tell (no repository, no git), and then every file on disk counts."""
+    probe = Git(root)
+    res = probe.run("rev-parse", "--absolute-git-dir", check=False)
+    if res.returncode != 0 or not res.text.strip():
+        return None
+    git = Git(root, index_file=_hook_index(Path(res.text.strip())))
+    listed = git.run("ls-files", "--stage", "-z", "--full-name", check=False)
+    if listed.returncode != 0:
+        return None
+    paths, links = set(), set()
+    for record in listed.stdout.split(b"\0"):
+        meta, _, raw = record.partition(b"\t")
+        if not raw:
+            continue
+        path = raw.decode("utf-8", "surrogateescape")
+        paths.add(path)
+        if meta.startswith(GITLINK.encode()):
+            links.add(path)
+    return frozenset(paths), frozenset(links)
+
+
 class Repo:
     """The central repository: its root, git directory and hardened git."""
 
