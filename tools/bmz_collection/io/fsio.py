@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import glob
 import os
 import stat
@@ -214,9 +215,6 @@ class FileTree:
         self._submodules: frozenset[str] = tracked[1] if tracked is not None else frozenset()
         """The paths git's index holds, and its submodules (whose files their own commits
         carry); None: not a git repository, every file on disk counts."""
-        self._tracked_dirs = frozenset(
-            p.rsplit("/", i)[0] for p in self._tracked or () for i in range(1, p.count("/") + 1)
-        )
 
     def __getstate__(self) -> dict[str, object]:
         # sent to worker processes: the root, not every path resolved so far
@@ -241,6 +239,12 @@ class FileTree:
         if stat.S_ISDIR(mode):
             return self._in_git(relpath, Kind.DIR)
         return Kind.MISSING
+
+    @functools.cached_property
+    def _tracked_dirs(self) -> frozenset[str]:
+        """Folders holding tracked files (built on first need: folders are rarely named)."""
+        paths = self._tracked or ()
+        return frozenset(p.rsplit("/", i)[0] for p in paths for i in range(1, p.count("/") + 1))
 
     def _in_git(self, relpath: str, kind: Kind) -> Kind:
         """``kind`` if git's index holds the path (a file, or a folder with files), else
