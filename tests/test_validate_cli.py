@@ -384,12 +384,11 @@ def test_a_referenced_file_git_does_not_carry_is_an_error_in_a_repository(
     subprocess.run(["git", "-C", str(repo), "add", "app/rdf.yaml"], check=True)
     code, out, _ = run(capsys, str(rdf))
     assert code == 1
-    line = "the catalogue reads your commits, which do not carry it"
+    why = "is not in git (`git add` it, or check the name's case): the catalogue reads your "
+    why += "commits, which do not carry it"
     assert out.splitlines() == [
-        f"{rdf}:11:16: error: documentation 'README.md' is not in git (`git add` it): {line} "
-        "(documentation) [path-untracked]",
-        f"{rdf}:12:10: error: cover 'cover.png' is not in git (`git add` it): {line} "
-        "(covers[0]) [path-untracked]",
+        f"{rdf}:11:16: error: documentation 'README.md' {why} (documentation) [path-untracked]",
+        f"{rdf}:12:10: error: cover 'cover.png' {why} (covers[0]) [path-untracked]",
     ]
     subprocess.run(["git", "-C", str(repo), "add", "app/README.md"], check=True)
     subprocess.run(["git", "-C", str(repo), "add", "--force", "app/cover.png"], check=True)

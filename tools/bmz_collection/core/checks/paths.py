@@ -164,8 +164,8 @@ def check_reference(
     if kind is Kind.UNTRACKED:
         return ctx.error(
             "path-untracked",
-            f"{what} is not in git (`git add` it): the catalogue reads your commits, which "
-            "do not carry it",
+            f"{what} is not in git (`git add` it, or check the name's case): the catalogue "
+            "reads your commits, which do not carry it",
             path,
         )
     if kind is Kind.DIR:
