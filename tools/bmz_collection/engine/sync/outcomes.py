@@ -99,12 +99,13 @@ def outcomes(
     )
     try:
         fetched = _fetch_all(repo, work, options)
-    except BaseException:
+        records = pending.results() if pending is not None else []
+    except BaseException:  # interrupted: the workers' renders are not wanted
         if pending is not None:
             pending.cancel()
         raise
-    if pending is not None and cache is not None:
-        for w, record in zip(cold, pending.results(), strict=True):
+    if cache is not None:
+        for w, record in zip(cold, records, strict=False):
             if record is not None and w.old_pin is not None:
                 cache.remember(w.partner, w.old_pin, record)
     for w in work:
