@@ -519,6 +519,14 @@ def test_relative_files_of_partners_are_published_from_their_submodule(
     assert data["alpha/app"]["documentation"] == "partners/alpha/docs/app.md"
     code, out, _ = central.bmz("validate", str(central.root / "collection.yaml"))
     assert code == 0, out
+    # a clone leaves the partners unchecked-out (update = none): their files are the pinned
+    # commits', which sync checked, so the central's own hook does not call them missing
+    central.commit("add alpha")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", str(central.root), str(clone))
+    assert not (clone / "partners" / "alpha" / "docs").exists()
+    code, out, _ = central.bmz("validate", str(clone / "collection.yaml"))
+    assert code == 0, out
 
 
 def test_summary_to_stdout(central: Central, tmp_path: Path) -> None:

@@ -233,6 +233,9 @@ class FileTree:
         try:
             mode = os.stat(real).st_mode
         except (OSError, ValueError):
+            link = self._submodule_of(relpath)
+            if link is not None and not os.path.lexists(os.path.join(self._inside, link, ".git")):
+                return Kind.FILE  # a submodule not checked out: its pinned commit has it
             return Kind.MISSING
         if stat.S_ISREG(mode):
             return self._in_git(relpath, Kind.FILE)
@@ -254,12 +257,20 @@ class FileTree:
         name = relpath.rstrip("/")
         if name in self._tracked or (kind is Kind.DIR and name in self._tracked_dirs):
             return kind
-        cut = name.find("/") if self._submodules else -1
-        while cut != -1:  # inside a submodule: its pinned commit carries it
-            if name[:cut] in self._submodules:
-                return kind
-            cut = name.find("/", cut + 1)
+        if self._submodule_of(name) is not None:  # its pinned commit carries it
+            return kind
         return Kind.UNTRACKED
+
+    def _submodule_of(self, relpath: str) -> str | None:
+        """The submodule (a gitlink in the index) ``relpath`` lies in, if any. Its files are
+        its pinned commit's: in a central repository, the partners' files, which sync
+        checked at each pin and which a clone leaves unchecked-out (``update = none``)."""
+        cut = relpath.find("/") if self._submodules else -1
+        while cut != -1:
+            if relpath[:cut] in self._submodules:
+                return relpath[:cut]
+            cut = relpath.find("/", cut + 1)
+        return None
 
     def read(self, relpath: str) -> bytes:
         real = self._real(relpath)
