@@ -22,7 +22,7 @@ from .gitrepos import Central, git, make_central, make_partner
 BIN = Path(sys.executable).parent
 PROJECT = Path(__file__).resolve().parents[1]
 REQUIREMENT = "bmz-collection @ git+https://github.com/bioimage-io/bmz-collection@v0.1.0"
-PINS_STEP = "git submodule update --init --checkout --no-recommend-shallow"
+PINS_STEP = "git submodule update --init --checkout --no-recommend-shallow --jobs 8"
 """Partner submodules are `update = none`: the workflows that read their pins fetch them."""
 
 
