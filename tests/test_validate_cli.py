@@ -395,3 +395,22 @@ def test_a_referenced_file_git_does_not_carry_is_an_error_in_a_repository(
     assert run(capsys, str(rdf))[0] == 0
     (repo / ".git").rename(repo / "not-git")  # no repository: the files on disk count
     assert run(capsys, str(rdf))[0] == 0
+
+
+@pytest.mark.usefixtures("git_env")
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_a_tracked_symlink_to_a_file_git_does_not_carry_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Git stores the link, not its target: the catalogue follows it to nothing."""
+    repo = tmp_path / "partner"
+    rdf = write(repo / "rdf.yaml", GOOD_APP + "documentation: link.md\nlicense: MIT\n")
+    write(repo / "notes.md", "# Notes\n")
+    (repo / "link.md").symlink_to("notes.md")
+    subprocess.run(["git", "init", "--quiet", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "rdf.yaml", "link.md"], check=True)
+    code, out, _ = run(capsys, str(rdf))
+    assert code == 1
+    assert "documentation 'link.md' is not in git" in out and "[path-untracked]" in out
+    subprocess.run(["git", "-C", str(repo), "add", "notes.md"], check=True)
+    assert run(capsys, str(rdf))[0] == 0

@@ -237,11 +237,13 @@ class FileTree:
             if link is not None and not os.path.lexists(os.path.join(self._inside, link, ".git")):
                 return Kind.FILE  # a submodule not checked out: its pinned commit has it
             return Kind.MISSING
-        if stat.S_ISREG(mode):
-            return self._in_git(relpath, Kind.FILE)
-        if stat.S_ISDIR(mode):
-            return self._in_git(relpath, Kind.DIR)
-        return Kind.MISSING
+        kind = Kind.FILE if stat.S_ISREG(mode) else Kind.DIR if stat.S_ISDIR(mode) else None
+        if kind is None:
+            return Kind.MISSING
+        target = real[len(self._inside) :].replace(os.sep, "/")
+        if self._in_git(relpath, kind) is Kind.UNTRACKED:
+            return Kind.UNTRACKED
+        return self._in_git(target, kind)  # a tracked symlink to a file git does not have
 
     @functools.cached_property
     def _tracked_dirs(self) -> frozenset[str]:
