@@ -126,3 +126,23 @@ def test_every_example_partner_previews_cleanly(tmp_path: Path, name: str) -> No
     code, stdout, _ = bmz("preview", str(repo), "--out", str(tmp_path / "page"))
     assert code == 0, stdout
     assert ", 0 error(s), 0 warning(s)" in stdout
+
+
+@pytest.mark.usefixtures("git_env")
+def test_preview_names_the_files_git_would_not_carry(tmp_path: Path) -> None:
+    """The page the catalogue would make comes from commits: a file not added to git is
+    missing there, and the preview says so as the hook does."""
+    import subprocess
+
+    repo = tmp_path / "cellscope"
+    shutil.copytree(EXAMPLES / "cellscope", repo)
+    subprocess.run(["git", "init", "--quiet", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "rm", "--cached", "--quiet", "docs/lightsheet-nuclei.md"],
+        check=True,
+    )
+    code, stdout, _ = bmz("preview", str(repo), "--out", str(tmp_path / "page"))
+    assert code == 1
+    assert "documentation 'docs/lightsheet-nuclei.md' is not in git" in stdout
+    assert "[path-untracked]" in stdout

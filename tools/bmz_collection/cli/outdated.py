@@ -61,8 +61,9 @@ def _entries(path: object) -> tuple[list[dict[str, object]], str]:
     from bmz_collection.core.errors import FatalError, UsageError
     from bmz_collection.core.loading import LoadError, load_mapping
     from bmz_collection.core.resolve import collection_id_of
+    from bmz_collection.engine.batch import repository_tree
     from bmz_collection.engine.validate import check_collection
-    from bmz_collection.io.fsio import FileTree, find_repo_root
+    from bmz_collection.io.fsio import find_repo_root
 
     assert isinstance(path, Path)
     file = path / central.FILE_NAME if path.is_dir() else path
@@ -78,7 +79,11 @@ def _entries(path: object) -> tuple[list[dict[str, object]], str]:
     root = find_repo_root(file)
     relpath = file.resolve().relative_to(root).as_posix()
     result = check_collection(
-        raw, relpath, FileTree(root), collection_id=collection_id_of(doc.data), display=str(file)
+        raw,
+        relpath,
+        repository_tree(root),
+        collection_id=collection_id_of(doc.data),
+        display=str(file),
     )
     own: dict[str, object] = {
         "id": f"{collection_id_of(doc.data) or file.name} (the collection file)",

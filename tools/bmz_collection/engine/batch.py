@@ -108,6 +108,13 @@ class Repos:
         return Located(file, tree.root, relpath, tree)
 
 
+def repository_tree(root: Path) -> FileTree:
+    """A repository on disk as ``bmz validate`` sees it: with git's index when it is one."""
+    from bmz_collection.io.fsio import FileTree
+
+    return FileTree(root, tracked=Repos._tracked(str(root)))
+
+
 def cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))

@@ -254,8 +254,9 @@ def preview(path: Path) -> Build:
     once joined, with the findings a sync would hold it back for."""
     from bmz_collection.core.loading import LoadError, load_mapping
     from bmz_collection.core.resolve import collection_id_of
+    from bmz_collection.engine import batch
     from bmz_collection.engine.validate import check_collection
-    from bmz_collection.io.fsio import FileTree, find_repo_root
+    from bmz_collection.io.fsio import find_repo_root
 
     file = find_collection(path).resolve()
     root = find_repo_root(file.parent)
@@ -274,7 +275,8 @@ def preview(path: Path) -> Build:
     except FatalError:
         pid = "partner"
     partner = Partner(pid, root.as_uri(), collection_file_name=relpath)
-    checked = check_collection(raw, relpath, FileTree(root), collection_id=pid, display=relpath)
+    tree = batch.repository_tree(root)
+    checked = check_collection(raw, relpath, tree, collection_id=pid, display=relpath)
     items = partner_items(checked.entries, partner, root.as_uri(), "")
     one = PartnerFeed(partner, checked.config, items)
     head = {"name": f"Preview of {pid}", "type": "collection"}
