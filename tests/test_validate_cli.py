@@ -414,3 +414,23 @@ def test_a_tracked_symlink_to_a_file_git_does_not_carry_is_an_error(
     assert "documentation 'link.md' is not in git" in out and "[path-untracked]" in out
     subprocess.run(["git", "-C", str(repo), "add", "notes.md"], check=True)
     assert run(capsys, str(rdf))[0] == 0
+
+
+@pytest.mark.usefixtures("git_env")
+def test_a_hook_index_is_the_one_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`git commit -a` runs the hooks with GIT_INDEX_FILE set to the index it commits from:
+    a file added there (not in the main index) is carried by that commit."""
+    repo = tmp_path / "partner"
+    rdf = write(repo / "rdf.yaml", GOOD_APP + "documentation: README.md\nlicense: MIT\n")
+    write(repo / "README.md", "# App\n")
+    subprocess.run(["git", "init", "--quiet", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "rdf.yaml"], check=True)
+    assert run(capsys, str(rdf))[0] == 1  # the main index lacks README.md
+    hook_index = repo / ".git" / "next-index"
+    env = {**os.environ, "GIT_INDEX_FILE": str(hook_index)}
+    subprocess.run(["git", "-C", str(repo), "add", "rdf.yaml", "README.md"], check=True, env=env)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("GIT_INDEX_FILE", ".git/next-index")  # relative, as git sets it
+    assert run(capsys, str(rdf))[0] == 0

@@ -5,6 +5,7 @@ the repository each one lives in, and both cores when the batch is large enough 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -61,18 +62,6 @@ class Repos:
         self._roots: dict[str, str] = {}
         self._trees: dict[str, FileTree] = {}
 
-    @staticmethod
-    def _tracked(root: str) -> tuple[frozenset[str], frozenset[str]] | None:
-        """What git's index holds in a repository: a file a commit would not carry is not
-        there for the catalogue either (the hook says so before the push)."""
-        from bmz_collection.io.git.process import GitError
-        from bmz_collection.io.git.repo import tracked_files
-
-        try:
-            return tracked_files(Path(root))
-        except GitError:  # git missing: every file on disk counts
-            return None
-
     def _root(self, folder: str) -> str:
         """What ``find_repo_root`` answers for a resolved folder, remembered for every folder
         on the way up ("" when there is no ``.git`` at or above it)."""
@@ -102,17 +91,29 @@ class Repos:
         root = self._root(folder)
         tree = self._trees.get(root)
         if tree is None:
-            tracked = self._tracked(root) if self._roots.get(folder) else None
-            tree = self._trees[root] = FileTree(Path(root), self._realpath, tracked)
+            index = functools.partial(git_index, root) if self._roots.get(folder) else None
+            tree = self._trees[root] = FileTree(Path(root), self._realpath, index)
         relpath = os.path.relpath(os.path.join(folder, file.name), root).replace(os.sep, "/")
         return Located(file, tree.root, relpath, tree)
+
+
+def git_index(root: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """What git's index holds in a repository (read when a tree first needs it): a file a
+    commit would not carry is not there for the catalogue either, and the hook says so."""
+    from bmz_collection.io.git.process import GitError
+    from bmz_collection.io.git.repo import tracked_files
+
+    try:
+        return tracked_files(Path(root))
+    except GitError:  # git missing: every file on disk counts
+        return None
 
 
 def repository_tree(root: Path) -> FileTree:
     """A repository on disk as ``bmz validate`` sees it: with git's index when it is one."""
     from bmz_collection.io.fsio import FileTree
 
-    return FileTree(root, tracked=Repos._tracked(str(root)))
+    return FileTree(root, index=functools.partial(git_index, str(root)))
 
 
 def cpus() -> int:

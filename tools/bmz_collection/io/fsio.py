@@ -11,6 +11,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from bmz_collection.core import limits
@@ -194,6 +195,10 @@ class RealPaths:
         return real
 
 
+Index = tuple[frozenset[str], frozenset[str]]
+"""What git's index holds: (paths, submodule paths)."""
+
+
 class FileTree:
     """A repository on disk. Symlinks are followed only while they stay inside the root.
     Files read through it are those a collection references: partner files, bounded by
@@ -205,16 +210,14 @@ class FileTree:
         self,
         root: Path,
         realpaths: RealPaths | None = None,
-        tracked: tuple[frozenset[str], frozenset[str]] | None = None,
+        index: Callable[[], Index | None] | None = None,
     ) -> None:
         self._realpaths = realpaths or RealPaths()
         self.root = Path(self._realpaths(str(Path(root).absolute())))
         top = str(self.root)
         self._inside = top if top.endswith(os.sep) else top + os.sep
-        self._tracked: frozenset[str] | None = tracked[0] if tracked is not None else None
-        self._submodules: frozenset[str] = tracked[1] if tracked is not None else frozenset()
-        """The paths git's index holds, and its submodules (whose files their own commits
-        carry); None: not a git repository, every file on disk counts."""
+        self._index_of = index
+        """Reads git's index when first needed (in a worker process, for a parallel run)."""
 
     def __getstate__(self) -> dict[str, object]:
         # sent to worker processes: the root, not every path resolved so far
@@ -244,6 +247,20 @@ class FileTree:
         if self._in_git(relpath, kind) is Kind.UNTRACKED:
             return Kind.UNTRACKED
         return self._in_git(target, kind)  # a tracked symlink to a file git does not have
+
+    @functools.cached_property
+    def _index(self) -> Index | None:
+        return self._index_of() if self._index_of is not None else None
+
+    @property
+    def _tracked(self) -> frozenset[str] | None:
+        """The paths git's index holds; None: not a git repository, every file counts."""
+        return self._index[0] if self._index is not None else None
+
+    @property
+    def _submodules(self) -> frozenset[str]:
+        """The index's submodules, whose files their own pinned commits carry."""
+        return self._index[1] if self._index is not None else frozenset()
 
     @functools.cached_property
     def _tracked_dirs(self) -> frozenset[str]:

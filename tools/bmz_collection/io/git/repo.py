@@ -39,11 +39,13 @@ def tracked_files(root: Path) -> tuple[frozenset[str], frozenset[str]] | None:
     """(paths, submodule paths) in git's index for the work tree at ``root`` (a calling
     hook's index when there is one): what the next commit carries. None when git cannot
     tell (no repository, no git), and then every file on disk counts."""
-    probe = Git(root)
-    res = probe.run("rev-parse", "--absolute-git-dir", check=False)
-    if res.returncode != 0 or not res.text.strip():
-        return None
-    git = Git(root, index_file=_hook_index(Path(res.text.strip())))
+    index_file = None
+    if os.environ.get("GIT_INDEX_FILE"):  # only then is the git directory worth asking for
+        res = Git(root).run("rev-parse", "--absolute-git-dir", check=False)
+        if res.returncode != 0 or not res.text.strip():
+            return None
+        index_file = _hook_index(Path(res.text.strip()))
+    git = Git(root, index_file=index_file)
     listed = git.run("ls-files", "--stage", "-z", "--full-name", check=False)
     if listed.returncode != 0:
         return None
