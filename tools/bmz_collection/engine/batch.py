@@ -283,11 +283,11 @@ def read(file: Located) -> bytes:
     def refuse(rule: str, message: str) -> LoadError:
         return LoadError(Finding(name, Severity.ERROR, rule, message))
 
-    kind = file.tree.kind(file.relpath)
+    kind = file.tree.disk_kind(file.relpath)  # a file named is checked, added to git or not
     if kind is Kind.OUTSIDE:
         raise refuse("path-outside", "a symlink leading outside its repository; not read")
     try:
-        if kind not in (Kind.FILE, Kind.UNTRACKED):  # a file named is checked, added or not
+        if kind is not Kind.FILE:
             raise refuse("file-unreadable", "not a regular file")
         return read_file(file.path, name)
     except OSError as exc:

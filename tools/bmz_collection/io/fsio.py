@@ -230,6 +230,19 @@ class FileTree:
         return real
 
     def kind(self, relpath: str) -> Kind:
+        kind = self.disk_kind(relpath)
+        if kind not in (Kind.FILE, Kind.DIR):
+            return kind
+        real = self._real(relpath) or ""
+        target = real[len(self._inside) :].replace(os.sep, "/")
+        for path in dict.fromkeys((relpath, target)):  # a tracked link to what git lacks
+            if self._in_git(path, kind) is Kind.UNTRACKED:
+                return Kind.UNTRACKED
+        return kind
+
+    def disk_kind(self, relpath: str) -> Kind:
+        """What the disk holds, git's index aside (for a file named on the command line,
+        checked whether it was added or not)."""
         real = self._real(relpath)
         if real is None:
             return Kind.OUTSIDE
@@ -240,13 +253,9 @@ class FileTree:
             if link is not None and not os.path.lexists(os.path.join(self._inside, link, ".git")):
                 return Kind.FILE  # a submodule not checked out: its pinned commit has it
             return Kind.MISSING
-        kind = Kind.FILE if stat.S_ISREG(mode) else Kind.DIR if stat.S_ISDIR(mode) else None
-        if kind is None:
-            return Kind.MISSING
-        target = real[len(self._inside) :].replace(os.sep, "/")
-        if self._in_git(relpath, kind) is Kind.UNTRACKED:
-            return Kind.UNTRACKED
-        return self._in_git(target, kind)  # a tracked symlink to a file git does not have
+        if stat.S_ISREG(mode):
+            return Kind.FILE
+        return Kind.DIR if stat.S_ISDIR(mode) else Kind.MISSING
 
     @functools.cached_property
     def _index(self) -> Index | None:
