@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from .gitrepos import Central, collection_yaml, entry, git, make_central, make_partner
+from .hostile.gitenv import bmz
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
@@ -53,19 +54,6 @@ def git_on_path(tmp_path: Path, script: str) -> dict[str, str]:
     wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} {folder / "wrapper.py"} {real} "$@"\n')
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
     return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
-
-
-def bmz(root: Path, *argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bmz_collection", *argv],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    return proc.returncode, proc.stdout, proc.stderr
 
 
 def pin_of(central: Central, pid: str) -> str:

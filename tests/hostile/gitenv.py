@@ -39,11 +39,14 @@ def copy_tree(source: Path, target: Path) -> None:
     subprocess.run(["cp", "-a", str(source), str(target)], check=True)
 
 
-def bmz(cwd: Path, *argv: str, timeout: float = 120) -> tuple[int, str, str]:
+def bmz(
+    cwd: Path, *argv: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
     """``bmz`` as a process; ``timeout`` guards against a hang, it is not a timing assertion."""
     proc = subprocess.run(
         [sys.executable, "-m", "bmz_collection", *argv],
         cwd=cwd,
+        env=env,
         capture_output=True,
         timeout=timeout,
         check=False,
