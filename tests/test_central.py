@@ -138,6 +138,20 @@ def test_rebase_references() -> None:
     assert data["covers"][1] == "img/c.png"  # the input is not touched
 
 
+def test_rebase_references_of_today_s_source_mappings() -> None:
+    """0.3 references are ``{source: path}`` mappings (a 0.3 entry also gets them for the
+    0.2 fields it inherits): rebased inside, the input untouched. It crashed (KeyError)."""
+    data: dict[str, Any] = {
+        "documentation": {"source": "README.md", "sha256": "0" * 64},
+        "covers": [{"source": "c.png"}, "d.png"],
+    }
+    out = central.rebase_references(data, {}, "partners/p")
+    assert out["documentation"] == {"source": "partners/p/README.md", "sha256": "0" * 64}
+    assert out["covers"] == [{"source": "partners/p/c.png"}, "partners/p/d.png"]
+    assert data["documentation"]["source"] == "README.md"
+    assert data["covers"][0] == {"source": "c.png"}
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

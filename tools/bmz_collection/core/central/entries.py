@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from bmz_collection.core.findings import DocPath
+
 ENTRY_FIELD_ORDER = (
     "id",
     "type",
@@ -66,17 +68,20 @@ def rebase_references(
         inside = join_inside(base_dirs.get(key, ""), value)
         if inside is None:
             continue  # refused by validation; never at a pin sync adopted
-        new = f"{prefix}/{inside}"
-        if len(path) == 1:
-            out[key] = new
-        elif key == "covers":
-            covers = out["covers"] = list(out["covers"])
-            covers[int(path[1])] = new
-        else:  # attachments.files[i]
-            attachments = out["attachments"] = dict(out["attachments"])
-            files = attachments["files"] = list(attachments["files"])
-            files[int(path[2])] = new
+        _set(out, path, f"{prefix}/{inside}")
     return out
+
+
+def _set(data: dict[str, Any], path: DocPath, value: str) -> None:
+    """``value`` at ``path``, copying each container on the way (``data``'s own are shared
+    with the entry it was copied from): any shape ``references`` yields, e.g.
+    ``covers[0]``, ``attachments.files[2]`` or today's ``documentation.source``."""
+    here: Any = data
+    for step in path[:-1]:
+        child = here[step]
+        here[step] = child = dict(child) if isinstance(child, Mapping) else list(child)
+        here = child
+    here[path[-1]] = value
 
 
 def dumper(style: Any = None) -> Dumper:
