@@ -16,7 +16,6 @@ from bmz_collection.io.git.objects import (
     ShortRead,
     commit_subjects,
     count_commits,
-    has_commit,
     is_ancestor,
 )
 from bmz_collection.io.git.process import GitTimeout
@@ -60,8 +59,7 @@ def decide(
             res.pin = head
             adopt(res, candidate)
             res.findings = candidate.findings
-            known = has_commit(w.git_dir, old_pin)
-            res.forced = not known or not is_ancestor(w.git_dir, old_pin, head)
+            res.forced = not is_ancestor(w.git_dir, old_pin, head)  # False for a lost pin too
             if not res.forced:
                 res.subjects = commit_subjects(w.git_dir, old_pin, head)
                 res.commits = count_commits(w.git_dir, old_pin, head)
@@ -72,7 +70,7 @@ def decide(
             res.findings = candidate.findings
             errors = [f for f in candidate.findings if f.is_error]
             res.reasons.append(f"new head {head[:7]} has {len(errors)} error(s)")
-            if has_commit(w.git_dir, old_pin) and is_ancestor(w.git_dir, old_pin, head):
+            if is_ancestor(w.git_dir, old_pin, head):
                 res.commits = count_commits(w.git_dir, old_pin, head)
                 res.first_broken = news.first_broken(w.git_dir, old_pin, head, p)
     if w.added:

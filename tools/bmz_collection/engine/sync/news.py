@@ -13,7 +13,7 @@ from bmz_collection.core.errors import FatalError
 from bmz_collection.core.findings import Finding
 from bmz_collection.engine.sync.evaluate import evaluate
 from bmz_collection.engine.validate import CollectionResult
-from bmz_collection.io.git.objects import describe_commit, first_parent_path, has_commit
+from bmz_collection.io.git.objects import describe_commit, first_parent_path
 
 
 def _key(f: Finding, ids: dict[tuple[object, ...], str]) -> Hashable:
@@ -36,11 +36,11 @@ def new_warnings(
     """The warnings at the new pin that the old pin did not have (as many of each as are
     new); [] when the old pin cannot be read."""
     warnings = [f for f in new.findings if not f.is_error]
-    if not warnings or not has_commit(git_dir, old_pin):
+    if not warnings:
         return []
     try:
         old = evaluate(git_dir, old_pin, partner, validate=True)
-    except FatalError:  # the old pin cannot be read (a short read, ...): nothing to compare
+    except FatalError:  # the old pin is gone or cannot be read (a short read): nothing to compare
         return []
     before = Counter(_key(f, _ids(old)) for f in old.findings if not f.is_error)
     out = []
