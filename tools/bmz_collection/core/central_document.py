@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bmz_collection.core.central import MARKER
-from bmz_collection.core.findings import DocPath, Finding
+from bmz_collection.core.findings import Finding
 from bmz_collection.core.limits import MAX_NODES
 from bmz_collection.core.loading import (
     Document,
@@ -123,9 +123,4 @@ def load(raw: bytes, file: str) -> SlicedDocument | None:
     return SlicedDocument(file, text, data, root, True, starts, lines, len(ind))
 
 
-def entry_path(path: DocPath) -> bool:
-    """Whether a document path lies inside one entry of the collection."""
-    return len(path) > 1 and path[0] == "collection" and isinstance(path[1], int)
-
-
-__all__ = ["SLICE_CHARS", "SlicedDocument", "entry_path", "load"]
+__all__ = ["SLICE_CHARS", "SlicedDocument", "load"]

@@ -90,7 +90,7 @@ _SCALARS: dict[int, str] = {
 _TIMESTAMP = id(_shared("tag:yaml.org,2002:timestamp"))
 
 
-def build(root: Node, loader: Loader, max_nodes: int, max_depth: int = 1 << 30) -> tuple[Any, int]:
+def build(root: Node, loader: Loader, max_nodes: int, max_depth: int) -> tuple[Any, int]:
     """The JSON-compatible data of a node graph whose mappings have unique string keys and
     whose values are strings, numbers, booleans, nulls or timestamps (as ISO strings), and its
     node count with aliases expanded (they stay shared objects). Raises Unusual for anything

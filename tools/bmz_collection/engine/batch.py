@@ -136,17 +136,11 @@ def run(
     loading allocates many small objects and frees none, and the pause makes it 3x faster.
     ``done`` hears of progress: counted in this process, whose share is every n-th item, and
     multiplied by the number of workers (the shares are alike), then the total at the end."""
-    import multiprocessing
-
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        workers = min(cpus(), len(items))
-        if (
-            len(items) < min_items
-            or workers < 2
-            or "fork" not in multiprocessing.get_all_start_methods()
-        ):
+        workers = _workers(len(items), min_items)
+        if workers < 2:
             return _counted(fn, items, done, 1, len(items))
         out = _forked(fn, items, workers, done)
         if done is not None:
@@ -155,6 +149,16 @@ def run(
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _workers(items: int, min_items: int) -> int:
+    """How many processes share ``items``: every core when there are enough items and
+    processes can be forked (they start in milliseconds with everything imported), else 1."""
+    import multiprocessing
+
+    if items < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(cpus(), items)
 
 
 def _counted(
@@ -251,12 +255,8 @@ def start(fn: Callable[[T], R], items: Sequence[T], *, min_items: int) -> Pendin
     once, so this process can wait on something else meanwhile (``bmz sync``: its fetches).
     None when forking does not pay (fewer than ``min_items``) or is not possible: the caller
     then does without. The children run with the garbage collector paused, as in ``run``."""
-    import multiprocessing
-
-    workers = min(cpus(), len(items))
-    if len(items) < min_items or workers < 2:
-        return None
-    if "fork" not in multiprocessing.get_all_start_methods():
+    workers = _workers(len(items), min_items)
+    if workers < 2:
         return None
     return Pending(len(items), _fork(fn, items, range(workers), workers), workers)
 

@@ -56,7 +56,12 @@ def distance(a: str, b: str, limit: int) -> int:
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate one or two edits away (one for words of up to four characters, where two
     edits would turn almost anything into anything), closest first; None when none is."""
-    return _closest(word, tuple(sorted(candidates)))
+    return _closest(word, _sorted(frozenset(candidates)))
+
+
+@functools.cache
+def _sorted(names: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(names))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -74,13 +79,8 @@ def _closest(word: str, candidates: tuple[str, ...]) -> str | None:
     return best[1] if best else None
 
 
-@functools.cache
-def _sorted_known_fields() -> tuple[str, ...]:
-    return tuple(sorted(known_fields()))
-
-
 def check(rdf: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
-    for key, hint in _near_misses(rdf, known_fields(), _sorted_known_fields()):
+    for key, hint in _near_misses(rdf, known_fields()):
         yield ctx.warning("did-you-mean", _message(key, hint), (key,))
 
 
@@ -91,17 +91,14 @@ COLLECTION_FIELDS = frozenset({"collection", "application", "model", "dataset", 
 def check_collection_root(root: Mapping[str, Any], file: str) -> Iterator[Finding]:
     """The near misses among a collection's own keys: its entries report those they inherit
     (at the same place, so once), but a collection without entries has nobody to."""
-    known = known_fields() | COLLECTION_FIELDS
-    for key, hint in _near_misses(root, known, tuple(sorted(known))):
+    for key, hint in _near_misses(root, known_fields() | COLLECTION_FIELDS):
         yield Finding(file, Severity.WARNING, "did-you-mean", _message(key, hint), (key,))
 
 
-def _near_misses(
-    data: Mapping[str, Any], known: frozenset[str], candidates: tuple[str, ...]
-) -> Iterator[tuple[str, str]]:
+def _near_misses(data: Mapping[str, Any], known: frozenset[str]) -> Iterator[tuple[str, str]]:
     for key in data:
         if isinstance(key, str) and key not in known:
-            hint = _closest(key, candidates)
+            hint = _closest(key, _sorted(known))
             if hint is not None:
                 yield key, hint
 

@@ -132,10 +132,9 @@ def dump_canonical(data: Any, style: Style = DEFAULT_STYLE) -> str:
         return _scalar(key)
 
     def value_lines(prefix: str, value: Any, col: int, child_col: int) -> None:
-        """``prefix`` ends where the value starts (after ``key:`` or ``-``)."""
-        if type(value) is str and "\n" not in value:  # the common case, first
-            lines.append(prefix + " " + _string(value))
-        elif isinstance(value, dict) and value:
+        """``prefix`` ends where the value starts (after ``key:`` or ``-``); the common
+        one-line string never comes here (``mapping`` and ``sequence`` write it)."""
+        if isinstance(value, dict) and value:
             if prefix.endswith("-"):
                 mapping(value, child_col, prefix + " ")
             else:

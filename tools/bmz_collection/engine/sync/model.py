@@ -19,11 +19,11 @@ from bmz_collection.core.resolve import Entry
 from bmz_collection.engine.sync.evaluate import evaluate
 
 Progress = Callable[[str, int, int], None]
-LOADING = "loading partners"
-"""The progress label of partners loaded from their commits (sync, build)."""
 """``progress(label, done, total)``: called once with ``done == 0`` when a phase starts, then
 after each step (from the thread that runs the sync). How it is shown is the caller's
 business (``report.progress`` draws a bar on a terminal)."""
+LOADING = "loading partners"
+"""The progress label of partners loaded from their commits (sync, build)."""
 
 
 class Status(str, enum.Enum):
