@@ -39,12 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from bmz_collection.report.progress import TerminalBar
 
     result = build(Path(args.repo), progress=TerminalBar(sys.stderr))
-    root = Path(args.repo).resolve()
-    if args.out is None:
-        from bmz_collection.io.git.repo import Repo
-
-        root = Repo.discover(root).root
-    out = Path(args.out) if args.out is not None else root / "site"
+    assert result.root is not None  # a central repository's build says where it was
+    out = Path(args.out) if args.out is not None else result.root / "site"
     for note in result.notes:
         print(f"warning: {note}", file=sys.stderr)
     page = write_site(out, result.feed)

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bmz_collection.core import limits
+
 HELP = """\
 Manage the partners of a central repository.
 
@@ -111,7 +113,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     add.add_argument("--allow-local", action="store_true", help="allow local paths and file://")
     add.add_argument(
-        "--timeout", type=float, default=300.0, metavar="SECONDS", help="fetch timeout (300)"
+        "--timeout",
+        type=float,
+        default=limits.FETCH_TIMEOUT,
+        metavar="SECONDS",
+        help=f"fetch timeout ({limits.FETCH_TIMEOUT:g})",
     )
     add.add_argument("--repo", metavar="DIR", default=".", help="the central repository (.)")
     remove = _action(actions, "remove", "remove a partner", REMOVE_HELP)

@@ -49,15 +49,16 @@ def run(args: argparse.Namespace) -> int:
 
     from bmz_collection.engine.build import preview
     from bmz_collection.report.feed import page_url, write_site
+    from bmz_collection.report.findings import counts
 
     result = preview(Path(args.path))
     out = Path(args.out or default_out(args.path))
     page = write_site(out, result.feed, result.findings)
     for f in result.findings:
         print(f.one_line())
-    errors = sum(1 for f in result.findings if f.is_error)
+    errors, warnings = counts(result.findings)
     pid = result.partners[0].partner.id
     n = len(result.feed["collection"])
-    print(f"{pid}: {n} resources, {errors} error(s), {len(result.findings) - errors} warning(s)")
+    print(f"{pid}: {n} resources, {errors} error(s), {warnings} warning(s)")
     print(page_url(page, pid))
     return 1 if errors else 0

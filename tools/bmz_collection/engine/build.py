@@ -85,6 +85,8 @@ class Build:
     findings: list[Finding] = field(default_factory=list)
     """Problems of the collections read (a pin with errors; preview's validation)."""
     notes: list[str] = field(default_factory=list)
+    root: Path | None = None
+    """The repository the feed was built from (its ``site/`` is the default output)."""
 
 
 # -- items -----------------------------------------------------------------------------------
@@ -226,7 +228,7 @@ def build(start: Path, progress: Progress | None = None) -> Build:
             )
             findings.extend(errors)
         partners.append(PartnerFeed(job.partner, config, items, job.pin))
-    return Build(feed(dict(cf.data), partners), partners, findings, notes)
+    return Build(feed(dict(cf.data), partners), partners, findings, notes, repo.root)
 
 
 # -- a partner's own repository (``bmz preview``) --------------------------------------------

@@ -36,13 +36,15 @@ def feed_bytes(feed: Mapping[str, Any]) -> bytes:
     """The feed as the website reads it: one canonical text (compact: a generated file,
     and the C encoder, which indentation would turn off, writes 50k items in a fraction
     of a second)."""
-    text = json.dumps(feed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return (text + "\n").encode()
+    return (_canonical(feed) + "\n").encode()
 
 
 def _script(assignment: str, data: Any) -> bytes:
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return f"{assignment} = {text};\n".encode()
+    return f"{assignment} = {_canonical(data)};\n".encode()
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def card(item: Mapping[str, Any]) -> dict[str, Any]:
