@@ -95,7 +95,6 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
     kept = KeptParts(before, codeowners_file.read(repo.root))
     for w in work:
         w.kept = kept
-    notes: list[str] = []
     if opts.fetch:
         add_pending(repo, work, opts)
     gc_was_enabled = gc.isenabled()
@@ -113,14 +112,17 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
         before,
         after,
         check=options.check,
-        notes=notes,
         codeowners_before=co_before,
         codeowners_after=co_after,
     )
     changed = {r.id for r in results if r.status is Status.UPDATED}
     out.review_notes = [n for pid, n in co_notes if pid in changed or co_before != co_after]
+    gitmodules = repo.root / GITMODULES
+    modules_before = None
     with contextlib.suppress(OSError):
-        out.gitmodules = (repo.root / GITMODULES).read_text(encoding="utf-8", errors="replace")
+        modules_before = gitmodules.read_bytes()
+        out.gitmodules = modules_before.decode("utf-8", "replace")
+    out.removed = [Removed(o.path, o.pin) for o in orphans]
     if not options.check:
         for r in results:  # a URL or branch is applied once it was fetched from
             if r.registry_changes and (r.head is None or r.status is Status.HELD_BACK):
@@ -131,7 +133,6 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
                 )
                 r.registry_changes = []
     if options.check:
-        out.removed = [Removed(o.path, o.pin) for o in orphans]
         return out
     if after != before:
         fsio.atomic_write(repo.root / FILE_NAME, after)
@@ -139,9 +140,7 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
     if co_after is not None and co_after != co_before:
         codeowners_file.write(repo.root, co_after)
         out.wrote_codeowners = True
-    gitmodules = repo.root / GITMODULES
-    modules_before = gitmodules.read_bytes() if gitmodules.exists() else None
-    out.removed = reconcile(repo, work, results, orphans)
+    reconcile(repo, work, results, orphans)
     links = [
         IndexEntry(GITLINK, r.pin, r.path)
         for r in results
@@ -214,7 +213,7 @@ def add_pending(repo: Repo, work: list[Work], options: Options) -> None:
 
 def reconcile(
     repo: Repo, work: list[Work], results: list[PartnerResult], orphans: list[Submodule]
-) -> list[Removed]:
+) -> None:
     """The submodules as the registry says: ``update = none`` for each registered one, its
     URL and branch once fetched from them (``registry_changes``), and no submodule the
     registry does not list. Staging is the caller's."""
@@ -229,7 +228,6 @@ def reconcile(
             membership.reconfigure(repo, sub, url, branch)
     for o in orphans:
         membership.detach(repo, o.path)
-    return [Removed(o.path, o.pin) for o in orphans]
 
 
 def _blob_sha(data: bytes) -> str:
