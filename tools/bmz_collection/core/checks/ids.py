@@ -21,9 +21,9 @@ def is_valid(resource_id: str) -> bool:
 
 def check(rdf: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
     value = rdf.get("id")
-    if versions.is_today(rdf, ctx):
-        return  # the schema's `id-format` (an error) applies
-    if isinstance(value, str) and value and not is_valid(value):
+    if not isinstance(value, str) or not value or is_valid(value):
+        return
+    if not versions.is_today(rdf, ctx):  # today the schema's `id-format` (an error) applies
         yield ctx.warning(
             "id-format",
             f"id '{value}' should use only lower-case letters, digits, '_', '.' and '-'",

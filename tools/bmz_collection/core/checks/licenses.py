@@ -24,7 +24,7 @@ def _by_lower() -> dict[str, str]:
 def check(rdf: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
     value = rdf.get("license")
     today = versions.is_today(rdf, ctx)
-    if value is None and "license" not in rdf and today and rdf.get("type") != "model":
+    if "license" not in rdf and today and rdf.get("type") != "model":
         yield ctx.error(
             "license-missing",
             "a resource needs `license`: an SPDX licence id such as MIT or CC-BY-4.0",

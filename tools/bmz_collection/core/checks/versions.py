@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,8 +15,12 @@ bioimageio.spec 0.5 writes: ids, licences and file references are checked strict
 
 
 def parse(version: object) -> tuple[int, ...] | None:
-    if not isinstance(version, str):
-        return None
+    return _parse(version) if isinstance(version, str) else None
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(version: str) -> tuple[int, ...] | None:
+    """Cached: a few versions, asked for by several rules of every entry."""
     try:
         return tuple(int(part) for part in version.split("."))
     except ValueError:
