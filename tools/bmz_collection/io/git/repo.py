@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,16 +49,19 @@ def tracked_files(root: Path) -> tuple[frozenset[str], frozenset[str]] | None:
     listed = git.run("ls-files", "--stage", "-z", "--full-name", check=False)
     if listed.returncode != 0:
         return None
-    paths, links = set(), set()
-    for record in listed.stdout.split(b"\0"):
-        meta, _, raw = record.partition(b"\t")
-        if not raw:
-            continue
-        path = raw.decode("utf-8", "surrogateescape")
-        paths.add(path)
-        if meta.startswith(GITLINK.encode()):
-            links.add(path)
-    return frozenset(paths), frozenset(links)
+    entries = [entry for _, entry in _stage_records(listed.stdout)]
+    paths = frozenset(e.path for e in entries)
+    return paths, frozenset(e.path for e in entries if e.mode == GITLINK)
+
+
+def _stage_records(stdout: bytes) -> Iterator[tuple[str, IndexEntry]]:
+    """``git ls-files --stage -z`` output as (stage, entry): a conflicted file comes once
+    per side."""
+    for record in stdout.split(b"\0"):
+        meta, _, path = record.partition(b"\t")
+        if path:
+            mode, sha, stage = meta.decode().split()
+            yield stage, IndexEntry(mode, sha, path.decode("utf-8", "surrogateescape"))
 
 
 class Repo:
@@ -105,15 +108,7 @@ class Repo:
     def index_entries(self, prefix: str) -> list[IndexEntry]:
         """Index entries below ``prefix`` (stage 0 only)."""
         res = self.git.run("ls-files", "--stage", "-z", "--", prefix)
-        out = []
-        for record in res.stdout.split(b"\0"):
-            if not record:
-                continue
-            meta, _, path = record.partition(b"\t")
-            mode, sha, stage = meta.decode().split()
-            if stage == "0":
-                out.append(IndexEntry(mode, sha, path.decode("utf-8", "surrogateescape")))
-        return out
+        return [entry for stage, entry in _stage_records(res.stdout) if stage == "0"]
 
     def gitlinks(self, prefix: str) -> dict[str, str]:
         """Path -> pinned commit, for every gitlink below ``prefix`` in the index."""
