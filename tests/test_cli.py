@@ -120,3 +120,30 @@ def test_partner_action_help_says_what_it_does(capsys: pytest.CaptureFixture[str
         "usage: bmz partner remove [-h] [--repo DIR] ID\n\nRemove the partner ID:"
     )
     assert "Exit codes: 0 removed, 2 usage or fatal" in out
+
+
+def test_a_command_after_an_interrupted_one_may_start_git_from_threads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A signal stops git in worker threads for the rest of that command only: ``main`` is
+    also called in-process (tests, a hook), and the next command must be able to fetch."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bmz_collection.cli.main import main
+    from bmz_collection.io.git import process
+
+    def git_version() -> str:
+        return process.Git(tmp_path).out("--version", what="git --version")
+
+    process.stop()  # as the signal handler of an earlier command did
+    try:
+        with ThreadPoolExecutor(1) as pool, pytest.raises(process.GitError, match="interrupted"):
+            pool.submit(git_version).result()
+        rdf = tmp_path / "rdf.yaml"
+        rdf.write_text("format_version: 0.2.3\ntype: application\nname: A\ndescription: d.\n")
+        main(["validate", str(rdf)])  # any command run through main
+        capsys.readouterr()
+        with ThreadPoolExecutor(1) as pool:
+            assert pool.submit(git_version).result().startswith("git version")
+    finally:
+        process.resume()  # whatever happened above, the other tests may run git

@@ -169,6 +169,9 @@ def _signals_handled() -> Iterator[None]:
     finally:
         for sig, handler in before.items():
             signal.signal(sig, handler)
+        process = sys.modules.get("bmz_collection.io.git.process")
+        if process is not None:
+            process.resume()
 
 
 def _run(command: _Command, args: argparse.Namespace) -> int:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bmz_collection.core.errors import FatalError
-from bmz_collection.io.fsio import remove_orphaned_temp_files
 
 LOCK_NAME = "bmz-sync.lock"
 """In the repository's common git directory: shared by its worktrees, never committed."""
@@ -53,9 +52,3 @@ def exclusive(git_common_dir: Path) -> Iterator[None]:
     finally:
         _held.discard(fd)
         os.close(fd)
-
-
-def clean_stale_temp_files(folder: Path) -> None:
-    """Temporary files of writers killed mid-write. Not every writer takes this lock (``bmz
-    format`` does not), so only files whose writer is gone are removed (``fsio``)."""
-    remove_orphaned_temp_files(folder)

@@ -88,8 +88,9 @@ def _sync(repo: Repo, options: Options) -> SyncResult:
     if options.fetch and not options.check and not options.allow_local:
         _refuse_local(registry, set(options.partners))
     if not options.check:
-        lock.clean_stale_temp_files(repo.root)
-        lock.clean_stale_temp_files((repo.root / codeowners.PATH).parent)
+        # temporary files of writers killed mid-write (not every writer takes the lock)
+        fsio.remove_orphaned_temp_files(repo.root)
+        fsio.remove_orphaned_temp_files((repo.root / codeowners.PATH).parent)
     opts = dataclasses.replace(options, fetch=options.fetch and not options.check)
     work, orphans = plan(repo, registry, set(options.partners))
     kept = KeptParts(before, codeowners_file.read(repo.root))

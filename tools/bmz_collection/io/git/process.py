@@ -131,6 +131,14 @@ def stop() -> None:
     kill_all()
 
 
+def resume() -> None:
+    """After the interrupted command: the next one run in this process (tests, a hook calling
+    ``main`` again) may start git from its threads."""
+    global _stopping
+    with _live_lock:
+        _stopping = False
+
+
 def kill_all() -> None:
     """Kill every git process still running (on interruption): each runs in its own process
     group, so helpers such as ``git-remote-https`` go too."""
