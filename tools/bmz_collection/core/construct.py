@@ -10,7 +10,8 @@ so rare shapes and every error keep ruamel's exact behaviour.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from sys import intern
 from typing import Any
 
@@ -161,14 +162,30 @@ def build(root: Node, loader: Loader, max_nodes: int, max_depth: int) -> tuple[A
     return data, size
 
 
-def compose(text: str) -> Node | None:
-    """The node graph of a text (None when empty); raises ruamel's YAMLError."""
+@contextlib.contextmanager
+def composed(text: str) -> Iterator[tuple[Loader, Node | None]]:
+    """The loader and the node graph of a text (None when empty), for ``build`` or ruamel's
+    own constructor; raises ruamel's YAMLError."""
     loader = Loader(text)
     try:
-        node: Node | None = loader.get_single_node()
-        return node
+        yield loader, loader.get_single_node()
     finally:
         loader.dispose()
 
 
-__all__ = ["Loader", "MappingNode", "SequenceNode", "TooDeep", "Unusual", "build", "compose"]
+def compose(text: str) -> Node | None:
+    """The node graph of a text (None when empty); raises ruamel's YAMLError."""
+    with composed(text) as (_, node):
+        return node
+
+
+__all__ = [
+    "Loader",
+    "MappingNode",
+    "SequenceNode",
+    "TooDeep",
+    "Unusual",
+    "build",
+    "compose",
+    "composed",
+]

@@ -65,9 +65,7 @@ def _load(text: str, file: str) -> tuple[Any, Node | None]:
     in Python, three times slower. Same resolver rules; ruamel's own constructor for anything
     ``construct.build`` does not handle, so the same data and errors.
     """
-    loader = construct.Loader(text)
-    try:
-        root: Node | None = loader.get_single_node()
+    with construct.composed(text) as (loader, root):
         if root is None:
             return None, None
         try:
@@ -77,8 +75,6 @@ def _load(text: str, file: str) -> tuple[Any, Node | None]:
         except construct.TooDeep as exc:  # nesting that quoted brackets hid from _check_depth
             mark = exc.node.start_mark
             raise _too_deep(file, mark.line + 1, mark.column + 1) from None
-    finally:
-        loader.dispose()
     return _jsonable(data, file), None
 
 
@@ -239,14 +235,10 @@ def load_ordinary(text: str, file: str, max_nodes: int) -> tuple[Any, Node, int]
     of a file loaded alone, whose problems only the whole file can report exactly."""
     try:
         _check_depth(text, file)
-        loader = construct.Loader(text)
-        try:
-            root: Node | None = loader.get_single_node()
+        with construct.composed(text) as (loader, root):
             if root is None:
                 return None
             data, size = construct.build(root, loader, max_nodes, limits.MAX_DEPTH)
-        finally:
-            loader.dispose()
     except (LoadError, YAMLError, construct.Unusual, construct.TooDeep):
         return None
     except (RecursionError, ValueError, TypeError):  # not a sane document
