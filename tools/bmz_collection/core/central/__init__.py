@@ -45,25 +45,21 @@ from bmz_collection.core.central.details import (
     fold_tags,
     page_counts,
     partner_details,
-    predefined_tags,
     resource_tags,
     tagged_from_others,
 )
 from bmz_collection.core.central.edits import (
     add_partner,
-    edit_registry,
     initial_head,
     remove_partner,
 )
 from bmz_collection.core.central.entries import (
-    ENTRY_FIELD_ORDER,
     Dumper,
     changed_fields,
     dumper,
     ordered_entry,
     rebase_references,
     render_entries,
-    render_entry,
 )
 from bmz_collection.core.central.generated import (
     entry_changes,
@@ -79,7 +75,6 @@ from bmz_collection.core.central.model import (
     DEFAULT_COLLECTION_FILE,
     DETAILS_KEY,
     FILE_NAME,
-    GENERATED_KEYS,
     MARKER,
     PARTNERS_DIR,
     CentralFile,
@@ -88,7 +83,7 @@ from bmz_collection.core.central.model import (
     registry_of,
     split,
 )
-from bmz_collection.core.central.render import render, render_generated
+from bmz_collection.core.central.render import render
 
 __all__ = [
     "CATALOGUE_URL",
@@ -96,9 +91,7 @@ __all__ = [
     "DEFAULT_COLLECTION_FILE",
     "DETAILS_KEY",
     "DISPLAY_FIELDS",
-    "ENTRY_FIELD_ORDER",
     "FILE_NAME",
-    "GENERATED_KEYS",
     "MARKER",
     "PARTNERS_DIR",
     "CentralFile",
@@ -110,7 +103,6 @@ __all__ = [
     "check_details",
     "display_config",
     "dumper",
-    "edit_registry",
     "entry_changes",
     "entry_fields",
     "fold_tags",
@@ -122,15 +114,12 @@ __all__ = [
     "ordered_entry",
     "page_counts",
     "partner_details",
-    "predefined_tags",
     "read",
     "rebase_references",
     "registry_of",
     "remove_partner",
     "render",
     "render_entries",
-    "render_entry",
-    "render_generated",
     "resource_tags",
     "split",
     "tagged_from_others",
